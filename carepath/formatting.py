@@ -1,0 +1,62 @@
+"""Dates, days, times and language names written the way each language writes them (Babel/CLDR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+from babel.dates import format_date, format_time
+
+DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+
+
+@cache
+def babel_locale(tag: str) -> BabelLocale:
+    """The CLDR locale for a BCP 47 tag, or English when CLDR does not know it."""
+    try:
+        return BabelLocale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return BabelLocale("en")
+
+
+def long_date(date: dt.date, tag: str) -> str:
+    """A date as readers of `tag` write it in full, e.g. 1 de noviembre de 2026."""
+    return format_date(date, format="long", locale=babel_locale(tag))
+
+
+def time_of_day(value: str, tag: str) -> str:
+    """A 24-hour HH:MM time in the reader's own short form."""
+    hours, minutes = (int(p) for p in value.split(":"))
+    if hours == 24:
+        hours, minutes = 23, 59
+    return format_time(dt.time(hours, minutes), format="short", locale=babel_locale(tag))
+
+
+def day_names(days: tuple[str, ...], tag: str) -> str:
+    """Days of the week as a short list; a run of three or more days becomes a range."""
+    names = babel_locale(tag).days["format"]["wide"]
+    indexes = sorted(DAYS.index(d) for d in days)
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{names[run[0]]}–{names[run[-1]]}")
+        else:
+            parts.extend(names[i] for i in run)
+    return ", ".join(parts)
+
+
+def language_name(code: str, tag: str) -> str:
+    """The name of language `code` in the reader's language `tag`, e.g. 'árabe' for ar in es."""
+    try:
+        name = BabelLocale.parse(code, sep="-").get_display_name(babel_locale(tag))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code

@@ -1,0 +1,434 @@
+"""Model stage: turn checked sources into one plain, fully resolved toolkit per language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+from phonenumbers import shortnumberinfo
+
+from carepath.load import MarkdownFile, Sources
+
+TOPICS = ("signs", "steps", "pathways", "services")
+# Each structured topic's web page, and the topics that have a printable handout.
+TOPIC_FILES = {"signs": "signs", "steps": "first-support", "pathways": "referral", "services": "services"}
+HANDOUTS = ("signs", "steps", "pathways")
+PAPERS = ("a4", "letter")
+KINDS = ("feelings", "body", "behaviour", "thinking")
+AGES = ("children", "young-people", "adults", "older-adults")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of text and the language it is really written in (the source one after fallback)."""
+
+    value: Any
+    lang: str
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class Locale:
+    """A language the toolkit is published in."""
+
+    tag: str
+    name: str
+    english_name: str
+    direction: str
+    fonts: tuple[str, ...]
+    search_language: str | None
+    ui: dict[str, Text]
+    theme: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A phone number: as people read it, and as a `tel:`/`sms:` link needs it (E.164)."""
+
+    display: str
+    e164: str
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """One line of opening hours: some days of the week, from one time to another."""
+
+    days: tuple[str, ...]
+    opens: str
+    closes: str
+
+
+@dataclass(frozen=True)
+class Service:
+    """A local service people can be referred to."""
+
+    id: str
+    name: Text
+    description: Text | None
+    eligibility: Text | None
+    notes: Text | None
+    phone: Phone | None
+    sms: Phone | None
+    url: str | None
+    email: str | None
+    address: str | None
+    always_open: bool
+    hours: tuple[OpeningHours, ...]
+    languages: tuple[str, ...]
+    cost: str | None
+    verified: dt.date
+
+
+@dataclass(frozen=True)
+class Sign:
+    """A sign of distress, of one kind, typical of some age groups (all when empty)."""
+
+    id: str
+    kind: str
+    ages: tuple[str, ...]
+    text: Text
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A sign that means someone needs help the same day."""
+
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of first support: what to do, what to avoid and words to say."""
+
+    id: str
+    number: int
+    principle: str
+    title: Text
+    summary: Text | None
+    do: Text | None
+    avoid: Text | None
+    say: Text | None
+
+
+@dataclass(frozen=True)
+class ReferralStep:
+    """A decision point of the referral pathway: a question, what to do, and who can help."""
+
+    id: str
+    number: int
+    urgency: str
+    emergency: bool
+    question: Text
+    action: Text
+    services: tuple[Service, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A structured part of the toolkit as a page: its title, intro and whether text fell back."""
+
+    name: str
+    title: Text
+    intro: Text | None
+    fallback: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    """A free Markdown page; `lang` is the language its body is in (the source one if untranslated)."""
+
+    name: str
+    title: Text
+    description: Text | None
+    body: str
+    lang: str
+    untranslated: bool
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """The community's emergency contact, shown on every page and every handout."""
+
+    phone: Phone
+    label: Text
+    when: Text
+
+
+@dataclass
+class LocalizedToolkit:
+    """The whole toolkit in one language, every text resolved (with fallback to the source)."""
+
+    locale: Locale
+    source: Locale
+    is_source: bool
+    example: bool
+    region: str
+    reviewed: dt.date
+    license: str
+    title: Text
+    summary: Text | None
+    audience: Text | None
+    community: Text | None
+    emergency: Emergency
+    topics: dict[str, Topic]
+    kinds: dict[str, Text]
+    ages: dict[str, Text]
+    signs: list[Sign]
+    red_flags_title: Text
+    red_flags_intro: Text | None
+    red_flags: list[RedFlag]
+    steps: list[Step]
+    pathways: list[ReferralStep]
+    services: list[Service]
+    pages: list[Page]
+    freshness_days: int = 180
+    fallback_keys: list[str] = field(default_factory=list)
+
+    def ui(self, key: str, **values: object) -> Text:
+        """An interface string in this language (or English), with its placeholders filled."""
+        text = self.locale.ui.get(key) or self.source.ui.get(key) or Text(key, "en")
+        return Text(str(text.value).format(**values), text.lang) if values else text
+
+
+@dataclass
+class Model:
+    """Every language of the toolkit, the source language first."""
+
+    toolkits: list[LocalizedToolkit]
+
+    @property
+    def source(self) -> LocalizedToolkit:
+        """The toolkit in its source language."""
+        return self.toolkits[0]
+
+
+def locale_prefix(toolkit: LocalizedToolkit) -> str:
+    """Where a language lives in the site: the source at the root, the others under <tag>/."""
+    return "" if toolkit.is_source else f"{toolkit.locale.tag}/"
+
+
+def handout_path(toolkit: LocalizedToolkit, topic: str, paper: str) -> str:
+    """The site path of a handout PDF, e.g. es/print/signs-a4.pdf."""
+    return f"{locale_prefix(toolkit)}print/{TOPIC_FILES[topic]}-{paper}.pdf"
+
+
+def parse_phone(number: str, region: str) -> Phone:
+    """Parse a phone number of `region` into its display and E.164 forms."""
+    if shortnumberinfo.is_emergency_number(number, region) or (
+        number.isdigit() and len(number) <= 6
+    ):
+        return Phone(number, number)
+    parsed = phonenumbers.parse(number, region)
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if phonenumbers.region_code_for_number(parsed) == region
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return Phone(
+        phonenumbers.format_number(parsed, fmt),
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+    )
+
+
+def parse_date(value: str) -> dt.date:
+    """Read a YYYY-MM-DD date."""
+    return dt.date.fromisoformat(str(value))
+
+
+class _Texts:
+    """Looks up a text in a language's files, falling back to the source language."""
+
+    def __init__(self, sources: Sources, tag: str, source_tag: str) -> None:
+        self.sources, self.tag, self.source_tag = sources, tag, source_tag
+        self.fallback_keys: list[str] = []
+
+    def _find(self, tag: str, topic: str, keys: tuple[str, ...]) -> Any:
+        file = self.sources.texts.get(tag, {}).get(topic)
+        value: Any = file.data if file else None
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value if value not in (None, "", []) else None
+
+    def get(self, topic: str, *keys: str) -> Text | None:
+        """The text at `keys` of `topic` in this language, or the source's, or None."""
+        value = self._find(self.tag, topic, keys)
+        if value is not None:
+            return Text(value, self.tag)
+        value = self._find(self.source_tag, topic, keys)
+        if value is None:
+            return None
+        self.fallback_keys.append(".".join((topic, *keys)))
+        return Text(value, self.source_tag)
+
+    def need(self, topic: str, *keys: str) -> Text:
+        """Like `get`, for a text the source language must have (validation ensured it)."""
+        return self.get(topic, *keys) or Text(keys[-1], self.source_tag)
+
+
+def build_locale(sources: Sources, tag: str, source_tag: str) -> Locale:
+    """Build a Locale from locales/<tag>.yml."""
+    data = sources.locales[tag].data
+    return Locale(
+        tag=tag,
+        name=data["name"],
+        english_name=data.get("english_name", data["name"]),
+        direction=data["direction"],
+        fonts=tuple(data.get("fonts") or ["Noto Sans"]),
+        search_language=data.get("search_language"),
+        ui={k: Text(v, tag) for k, v in (data.get("ui") or {}).items()},
+        theme=dict(data.get("theme") or {}),
+    )
+
+
+def _services(sources: Sources, texts: _Texts, region: str) -> list[Service]:
+    """The services directory in one language."""
+    services = []
+    for item in sources.neutral["services"].data["services"]:
+        sid = item["id"]
+        hours = item.get("hours")
+        services.append(Service(
+            id=sid,
+            name=texts.need("services", "services", sid, "name"),
+            description=texts.get("services", "services", sid, "description"),
+            eligibility=texts.get("services", "services", sid, "eligibility"),
+            notes=texts.get("services", "services", sid, "notes"),
+            phone=parse_phone(item["phone"], region) if item.get("phone") else None,
+            sms=parse_phone(item["sms"], region) if item.get("sms") else None,
+            url=item.get("url"),
+            email=item.get("email"),
+            address=item.get("address"),
+            always_open=hours == "24/7",
+            hours=tuple(
+                OpeningHours(tuple(h["days"]), h["opens"], h["closes"])
+                for h in (hours if isinstance(hours, list) else [])
+            ),
+            languages=tuple(item.get("languages") or ()),
+            cost=item.get("cost"),
+            verified=parse_date(item["verified"]),
+        ))
+    return services
+
+
+def _page(page: MarkdownFile, lang: str, untranslated: bool) -> Page:
+    """A free page from its Markdown file."""
+    meta = page.meta.data or {}
+    return Page(
+        name=page.name,
+        title=Text(meta.get("title", page.name), lang),
+        description=Text(meta["description"], lang) if meta.get("description") else None,
+        body=page.body,
+        lang=lang,
+        untranslated=untranslated,
+    )
+
+
+def _pages(sources: Sources, tag: str, source_tag: str, order: list[str]) -> list[Page]:
+    """Free pages in one language, the source's standing in for untranslated ones."""
+    source_pages = sources.pages.get(source_tag, {})
+    names = [n for n in order if n in source_pages] + sorted(set(source_pages) - set(order))
+    own = sources.pages.get(tag, {})
+    return [
+        _page(own[n], tag, False) if n in own else _page(source_pages[n], source_tag, True)
+        for n in names
+    ]
+
+
+def build_toolkit(sources: Sources, tag: str, locales: dict[str, Locale]) -> LocalizedToolkit:
+    """Resolve the whole toolkit in language `tag`."""
+    facts = sources.neutral["toolkit"].data
+    source_tag = facts["source_locale"]
+    region = facts["region"]
+    texts = _Texts(sources, tag, source_tag)
+    services = _services(sources, texts, region)
+    by_id = {s.id: s for s in services}
+    topics = {
+        name: Topic(name, texts.need(name, "title"), texts.get(name, "intro"), False)
+        for name in TOPICS
+    }
+    signs_data = sources.neutral["signs"].data
+    signs = [
+        Sign(s["id"], s["kind"], tuple(s.get("ages") or ()), texts.need("signs", "signs", s["id"]))
+        for s in signs_data["signs"]
+    ]
+    red_flags = [
+        RedFlag(r["id"], texts.need("signs", "red_flags", r["id"])) for r in signs_data["red_flags"]
+    ]
+    steps = [
+        Step(
+            id=s["id"], number=n, principle=s["principle"],
+            title=texts.need("steps", "steps", s["id"], "title"),
+            summary=texts.get("steps", "steps", s["id"], "summary"),
+            do=texts.get("steps", "steps", s["id"], "do"),
+            avoid=texts.get("steps", "steps", s["id"], "avoid"),
+            say=texts.get("steps", "steps", s["id"], "say"),
+        )
+        for n, s in enumerate(sources.neutral["steps"].data["steps"], start=1)
+    ]
+    pathways = [
+        ReferralStep(
+            id=p["id"], number=n, urgency=p["urgency"], emergency=bool(p.get("emergency")),
+            question=texts.need("pathways", "pathways", p["id"], "question"),
+            action=texts.need("pathways", "pathways", p["id"], "action"),
+            services=tuple(by_id[s] for s in p.get("services") or [] if s in by_id),
+        )
+        for n, p in enumerate(sources.neutral["pathways"].data["pathways"], start=1)
+    ]
+    kinds = {k: texts.need("signs", "kinds", k) for k in KINDS}
+    ages = {a: texts.need("signs", "ages", a) for a in AGES}
+    red_flags_title = texts.need("signs", "red_flags_title")
+    red_flags_intro = texts.get("signs", "red_flags_intro")
+    # a topic page fell back if any of its texts did
+    fell_back = {key.split(".")[0] for key in texts.fallback_keys}
+    topics = {n: Topic(t.name, t.title, t.intro, n in fell_back) for n, t in topics.items()}
+    emergency = Emergency(
+        phone=parse_phone(str(facts["emergency"]["phone"]), region),
+        label=texts.need("toolkit", "emergency", "label"),
+        when=texts.need("toolkit", "emergency", "when"),
+    )
+    return LocalizedToolkit(
+        locale=locales[tag],
+        source=locales[source_tag],
+        is_source=tag == source_tag,
+        example=bool(facts.get("example")),
+        region=region,
+        reviewed=parse_date(facts["reviewed"]),
+        license=facts["license"],
+        title=texts.need("toolkit", "title"),
+        summary=texts.get("toolkit", "summary"),
+        audience=texts.get("toolkit", "audience"),
+        community=texts.get("toolkit", "community"),
+        emergency=emergency,
+        topics=topics,
+        kinds=kinds,
+        ages=ages,
+        signs=signs,
+        red_flags_title=red_flags_title,
+        red_flags_intro=red_flags_intro,
+        red_flags=red_flags,
+        steps=steps,
+        pathways=pathways,
+        services=services,
+        pages=_pages(sources, tag, source_tag, list(facts.get("pages") or [])),
+        freshness_days=int(facts.get("freshness_days") or 180),
+        fallback_keys=list(texts.fallback_keys),
+    )
+
+
+def locale_order(sources: Sources) -> list[str]:
+    """Languages to publish: the source first, then the others by tag."""
+    source_tag = sources.neutral["toolkit"].data["source_locale"]
+    others = sorted(t for t in sources.locales if t != source_tag)
+    return [source_tag, *others]
+
+
+def build_model(sources: Sources) -> Model:
+    """Build the toolkit in every language; sources must have passed validation."""
+    order = locale_order(sources)
+    source_tag = order[0]
+    locales = {tag: build_locale(sources, tag, source_tag) for tag in order}
+    return Model([build_toolkit(sources, tag, locales) for tag in order])

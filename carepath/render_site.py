@@ -1,0 +1,203 @@
+"""Render stage (site): the toolkit in every language as MkDocs sources and configuration."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import material
+
+from carepath.formatting import language_name
+from carepath.model import (
+    HANDOUTS,
+    PAPERS,
+    TOPIC_FILES,
+    LocalizedToolkit,
+    Model,
+    Text,
+    handout_path,
+    locale_prefix,
+)
+from carepath.templating import direction_of, make_environment
+
+MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
+HOOKS = Path(__file__).parent / "site_hooks.py"
+# lunr.js languages Material ships stemmers for; others search without stemming.
+LUNR_LANGUAGES = set(
+    "ar da de du el es fi fr he hi hu hy it ja jp kn ko nl no pt ro ru sa sv ta te th tr vi zh".split()
+)
+
+
+@dataclass
+class SiteSources:
+    """What MkDocs needs: generated files (path -> text) and the configuration to build them with."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    nav: list[str] = field(default_factory=list)
+
+
+def _text(toolkit: LocalizedToolkit, text: Text) -> dict[str, str]:
+    """A Text as plain data for the theme templates, with its direction."""
+    return {"value": str(text.value), "lang": text.lang, "dir": direction_of(toolkit, text.lang)}
+
+
+def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
+    """The per-language values the theme overrides read from `config.extra.carepath`."""
+    tag = toolkit.locale.tag
+    names = {"language": toolkit.locale.name, "source_language": language_name(toolkit.source.tag, tag)}
+    return {
+        "lang": tag,
+        "dir": toolkit.locale.direction,
+        "prefix": locale_prefix(toolkit),
+        "example": toolkit.example,
+        "emergency": {
+            "phone": toolkit.emergency.phone.display,
+            "tel": toolkit.emergency.phone.e164,
+            "label": _text(toolkit, toolkit.emergency.label),
+        },
+        "banner": {
+            "label": _text(toolkit, toolkit.ui("banner.label")),
+            "text": _text(toolkit, toolkit.ui("banner.text")),  # {phone} is filled by the theme as a link
+        },
+        "example_notice": _text(toolkit, toolkit.ui("example.notice")),
+        "notices": {
+            "untranslated": _text(toolkit, toolkit.ui("notice.untranslated", **names)),
+            "partial": _text(toolkit, toolkit.ui("notice.partial", **names)),
+        },
+        "print_title": _text(toolkit, toolkit.ui("print.title")),
+    }
+
+
+def _pdf_links(toolkit: LocalizedToolkit, topic: str) -> list[dict[str, Any]]:
+    """The handouts a topic page offers for download."""
+    return [
+        {"href": handout_path(toolkit, topic, paper), "label": _text(toolkit, toolkit.ui(f"print.{paper}"))}
+        for paper in PAPERS
+    ]
+
+
+def _meta(title: Text, description: Text | None, notice: str | None, pdf: list[dict[str, Any]]) -> dict[str, Any]:
+    """Front matter of a generated page."""
+    meta: dict[str, Any] = {"title": str(title.value), "carepath": {"notice": notice, "pdf": pdf}}
+    if description is not None:
+        meta["description"] = str(description.value)
+    return meta
+
+
+def render_pages(model: Model, templates: Path) -> dict[str, str]:
+    """Every page of every language as Markdown, keyed by its path under docs/."""
+    env = make_environment(templates / "site", html=False)
+    files: dict[str, str] = {}
+    for toolkit in model.toolkits:
+        tag = toolkit.locale.tag
+        home_fell_back = any(k.startswith("toolkit.") for k in toolkit.fallback_keys)
+        links = [
+            {"title": toolkit.topics[name].title, "file": f"{TOPIC_FILES[name]}.md"} for name in TOPIC_FILES
+        ]
+        files[f"{tag}/index.md"] = env.get_template("index.md.j2").render(
+            toolkit=toolkit, topic_links=links,
+            meta=_meta(toolkit.title, toolkit.summary, "partial" if home_fell_back else None, []),
+        )
+        for name, file in TOPIC_FILES.items():
+            topic = toolkit.topics[name]
+            handout = "pathways" if name == "services" else name
+            pdf = _pdf_links(toolkit, handout) if handout in HANDOUTS else []
+            files[f"{tag}/{file}.md"] = env.get_template(f"{file}.md.j2").render(
+                toolkit=toolkit, topic=topic, services_file=f"{TOPIC_FILES['services']}.md",
+                meta=_meta(topic.title, topic.intro, "partial" if topic.fallback else None, pdf),
+            )
+        for page in toolkit.pages:
+            files[f"{tag}/{page.name}.md"] = env.get_template("page.md.j2").render(
+                toolkit=toolkit, page=page,
+                meta=_meta(page.title, page.description, "untranslated" if page.untranslated else None, []),
+            )
+    return files
+
+
+def render_language_partials(model: Model, templates: Path) -> dict[str, str]:
+    """Material interface strings for each language, from locales/, falling back to Material's or English."""
+    env = make_environment(templates / "site", html=False)
+    env.filters["jinja_string"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+    files: dict[str, str] = {}
+    for toolkit in model.toolkits:
+        locale = toolkit.locale
+        shipped = (MATERIAL_TEMPLATES / "partials" / "languages" / f"{locale.tag}.html").exists()
+        if shipped and not locale.theme:
+            continue  # Material's own strings serve as they are
+        base = "en"
+        if shipped:
+            base = f"carepath-material-{locale.tag}"
+            files[f"partials/languages/{base}.html"] = (
+                MATERIAL_TEMPLATES / "partials" / "languages" / f"{locale.tag}.html"
+            ).read_text(encoding="utf-8")
+        strings = {
+            **locale.theme,
+            "language": locale.tag,
+            "direction": locale.direction,
+            "search.config.lang": locale.search_language if locale.search_language in LUNR_LANGUAGES else "en",
+        }
+        files[f"partials/languages/{locale.tag}.html"] = env.get_template("language.html.j2").render(
+            tag=locale.tag, base=base, strings=strings,
+        )
+    return files
+
+
+def site_config(user_config: dict[str, Any], model: Model, nav: list[str]) -> dict[str, Any]:
+    """The MkDocs configuration: the user's mkdocs.yml plus the languages carepath knows."""
+    config = dict(user_config)
+    languages = []
+    for toolkit in model.toolkits:
+        languages.append({
+            "locale": toolkit.locale.tag,
+            "name": toolkit.locale.name,
+            "default": toolkit.is_source,
+            "build": True,
+            "site_name": str(toolkit.title.value),
+            "site_description": str(toolkit.ui("site.description").value),
+            "extra": {"carepath": theme_strings(toolkit)},
+        })
+    plugins = [p for p in config.get("plugins") or [] if not _plugin_is(p, "i18n")]
+    if not any(_plugin_is(p, "search") for p in plugins):
+        plugins.insert(0, "search")
+    plugins.append({"i18n": {
+        "docs_structure": "folder",
+        "fallback_to_default": False,  # carepath writes every page itself, with notice and lang
+        "reconfigure_material": True,
+        "reconfigure_search": False,  # carepath writes one search index per language
+        "languages": languages,
+    }})
+    config["plugins"] = plugins
+    config["nav"] = nav
+    config["site_name"] = str(model.source.title.value)
+    config["hooks"] = [str(HOOKS)]
+    extra = dict(config.get("extra") or {})
+    extra["carepath"] = theme_strings(model.source)
+    config["extra"] = extra
+    return config
+
+
+def _plugin_is(entry: Any, name: str) -> bool:
+    """Whether a `plugins:` entry of mkdocs.yml is plugin `name`."""
+    key = entry if isinstance(entry, str) else next(iter(entry), "")
+    return key in (name, f"material/{name}")
+
+
+def render_site(model: Model, templates: Path, user_config: dict[str, Any]) -> SiteSources:
+    """Everything MkDocs needs to build the site in every language."""
+    site = SiteSources()
+    for path, text in render_pages(model, templates).items():
+        site.files[f"docs/{path}"] = text
+    for path, text in render_language_partials(model, templates).items():
+        site.files[f"overrides/{path}"] = text
+    overrides = templates / "overrides"
+    for path in sorted(p for p in overrides.rglob("*") if p.is_file()):
+        site.copies[f"overrides/{path.relative_to(overrides).as_posix()}"] = path
+    source = model.source
+    site.nav = ["index.md", *(f"{f}.md" for f in TOPIC_FILES.values()), *(f"{p.name}.md" for p in source.pages)]
+    site.config = site_config(user_config, model, site.nav)
+    return site
+

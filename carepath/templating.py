@@ -1,0 +1,99 @@
+"""The Jinja2 environment shared by the site and print renderers, with the toolkit's filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import markdown
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from carepath import formatting
+from carepath.model import LocalizedToolkit, Text
+
+
+def _toolkit(ctx: Context) -> LocalizedToolkit:
+    """The toolkit being rendered, which every template receives as `toolkit`."""
+    return ctx["toolkit"]
+
+
+def direction_of(toolkit: LocalizedToolkit, lang: str) -> str:
+    """The writing direction of a language the page may contain: its own or the source's."""
+    return toolkit.locale.direction if lang == toolkit.locale.tag else toolkit.source.direction
+
+
+def make_environment(folder: Path, html: bool) -> Environment:
+    """An environment for templates in `folder`; `html` for HTML output, else Markdown output."""
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    inline = markdown.Markdown(extensions=["attr_list"])
+
+    def render_value(value: Any) -> str | Markup:
+        """Writers' text is inline Markdown: HTML output converts it, Markdown output keeps it."""
+        if not html:
+            return str(value)
+        inline.reset()
+        converted = inline.convert(str(value))
+        return Markup(converted.removeprefix("<p>").removesuffix("</p>"))
+
+    @pass_context
+    def t(ctx: Context, text: Text | str | None) -> str | Markup:
+        """Text in the page's language as is; fallback text marked with its own lang and dir."""
+        if text is None:
+            return ""
+        if not isinstance(text, Text):
+            return escape(text) if html else str(text)
+        toolkit = _toolkit(ctx)
+        value = render_value(text.value)
+        if text.lang == toolkit.locale.tag:
+            return value
+        lang, direction = text.lang, direction_of(toolkit, text.lang)
+        if html:
+            return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, direction, value)
+        return f'<span lang="{lang}" dir="{direction}">{value}</span>'
+
+    def items(text: Text | None) -> list[Text]:
+        """A list-valued text as one Text per item, each keeping the list's language."""
+        if text is None:
+            return []
+        values = text.value if isinstance(text.value, list) else [text.value]
+        return [Text(v, text.lang) for v in values]
+
+    @pass_context
+    def ui(ctx: Context, key: str, **values: object) -> Text:
+        """An interface string of the page's language (falling back to English)."""
+        return _toolkit(ctx).ui(key, **values)
+
+    @pass_context
+    def date(ctx: Context, value: dt.date) -> str:
+        """A date in the page's language."""
+        return formatting.long_date(value, _toolkit(ctx).locale.tag)
+
+    @pass_context
+    def days(ctx: Context, value: tuple[str, ...]) -> str:
+        """Days of the week in the page's language."""
+        return formatting.day_names(value, _toolkit(ctx).locale.tag)
+
+    @pass_context
+    def time(ctx: Context, value: str) -> str:
+        """A time of day in the page's language."""
+        return formatting.time_of_day(value, _toolkit(ctx).locale.tag)
+
+    @pass_context
+    def language_name(ctx: Context, code: str) -> str:
+        """A language's name in the page's language."""
+        return formatting.language_name(code, _toolkit(ctx).locale.tag)
+
+    env.filters.update(t=t, items=items, date=date, days=days, time=time, language_name=language_name)
+    env.globals.update(ui=ui)
+    env.tests["including"] = lambda values, item: item in values
+    return env

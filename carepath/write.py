@@ -1,0 +1,92 @@
+"""Write stage: put generated sources on disk, run MkDocs, and publish the site in one step."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from carepath.model import Model, locale_prefix
+from carepath.render_site import LUNR_LANGUAGES, SiteSources
+
+
+def write_site_sources(site: SiteSources, work: Path) -> Path:
+    """Write docs, theme overrides and mkdocs.yml under `work`; return the config file's path."""
+    for folder in ("docs", "overrides"):
+        shutil.rmtree(work / folder, ignore_errors=True)
+    for relative, text in site.files.items():
+        target = work / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for relative, source in site.copies.items():
+        target = work / relative
+        if not target.exists():  # a generated file of the same name wins
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    config = dict(site.config)
+    config["docs_dir"] = str(work / "docs")
+    theme = dict(config.get("theme") or {"name": "material"})
+    theme["custom_dir"] = str(work / "overrides")
+    config["theme"] = theme
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config_file
+
+
+def run_mkdocs(config_file: Path, site_dir: Path) -> None:
+    """Build the site with MkDocs, Material and static-i18n into `site_dir`."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    for name in ("mkdocs", "mkdocs.plugins", "mkdocs_static_i18n"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def split_search_index(model: Model, site_dir: Path) -> dict[str, int]:
+    """Replace the all-languages search index by one per language; return entries per language."""
+    combined_file = site_dir / "search" / "search_index.json"
+    combined = json.loads(combined_file.read_text(encoding="utf-8"))
+    prefixes = {t.locale.tag: locale_prefix(t) for t in model.toolkits}
+    others = [p for p in prefixes.values() if p]
+    counts: dict[str, int] = {}
+    for toolkit in model.toolkits:
+        prefix = prefixes[toolkit.locale.tag]
+        if prefix:
+            docs = [
+                {**d, "location": d["location"][len(prefix):]}
+                for d in combined["docs"] if d["location"].startswith(prefix)
+            ]
+        else:
+            docs = [d for d in combined["docs"] if not any(d["location"].startswith(o) for o in others)]
+        language = toolkit.locale.search_language
+        config: dict[str, Any] = {
+            **combined["config"],
+            "lang": [language if language in LUNR_LANGUAGES or language == "en" else "en"],
+        }
+        target = site_dir / prefix / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"config": config, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+        counts[toolkit.locale.tag] = len(docs)
+    return counts
+
+
+def publish(staging: Path, target: Path) -> None:
+    """Replace `target` by `staging` in one rename; the old site is removed only afterwards."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
