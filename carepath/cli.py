@@ -34,7 +34,7 @@ def _date(value: str) -> dt.date:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the toolkit without writing anything."""
-    _, report = commands.check(args.root, args.today)
+    _, report = commands.check(args.root, args.today, args.release)
     _print_report(report, args.strict)
     return 1 if report.failed(args.strict) else 0
 
@@ -43,7 +43,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Build the website and every PDF into the site folder."""
     site_dir = (args.site_dir or args.root / "site").resolve()
     try:
-        result = commands.build(args.root, site_dir, _progress, args.strict, args.workers, args.today)
+        result = commands.build(
+            args.root, site_dir, _progress, args.strict, args.workers, args.today, args.release
+        )
     except ToolkitError as error:
         _print_report(error.report, args.strict)
         print("build stopped: nothing was written; the previous site is unchanged", file=sys.stderr)
@@ -89,19 +91,126 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print what each language has translated, what is missing and what is outdated."""
+    from carepath.translation import all_status, mark_current, status_json
+
+    sources, report = commands.check(args.root)
+    if report.errors:
+        _print_report(report, False)
+        return 1
+    if args.mark_current:
+        tag, target = args.mark_current
+        if tag not in sources.locales:
+            print(f"status: no language '{tag}' (locales/{tag}.yml is missing)", file=sys.stderr)
+            return 1
+        marked = mark_current(sources, args.root, tag, target)
+        print(f"recorded {len(marked)} translated texts of {target} as up to date with the source")
+        return 0 if marked else 1
+    statuses = all_status(sources, args.root)
+    if args.json:
+        print(status_json(statuses))
+    else:
+        for status in statuses:
+            print(f"{status.tag}: {status.percent:.0f}% translated ({status.translated} of {status.total}), "
+                  f"{status.missing} missing, {status.outdated} outdated")
+            last = None
+            for unit in status.units:
+                if unit.state == "translated" or (args.brief and unit.state == "missing"):
+                    continue
+                if unit.file != last:
+                    where = f"locales/{status.tag}.yml ui" if unit.file == "ui" else f"content/{status.tag}/{unit.file}"
+                    print(f"  {where}")
+                    last = unit.file
+                source = unit.source if len(unit.source) <= 70 else unit.source[:67] + "..."
+                print(f"    {unit.state:<9} {unit.key or '(whole page)'}: {source}")
+    below = [s.tag for s in statuses if s.percent < args.fail_under]
+    if below:
+        print(f"below {args.fail_under}%: {', '.join(below)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_new_locale(args: argparse.Namespace) -> int:
+    """Create a new language's locales/ entry and translator files."""
+    from carepath.new_locale import create_locale, valid_tag
+
+    if not valid_tag(args.tag):
+        print(f"new-locale: '{args.tag}' is not a valid BCP 47 language tag (e.g. so, pt-BR, zh-Hant)",
+              file=sys.stderr)
+        return 1
+    sources, report = commands.check(args.root)
+    if "toolkit" not in sources.neutral:
+        _print_report(report, False)
+        return 1
+    made = create_locale(sources, args.root, args.tag, args.direction, args.name)
+    for path in made.files:
+        print(f"  created {path}")
+    print(f"{made.english_name} ({made.tag}): {made.name}, written {made.direction.upper()} in script {made.script}; "
+          f"print fonts: {', '.join(made.fonts)}")
+    if made.packages:
+        print(f"  fonts come from: {', '.join(made.packages)} (add any missing one to requirements.txt)")
+    else:
+        print("  no font package is known for this script: add one as docs/LOCALIZING.md explains")
+    print(f"""next:
+  1. check the name, direction and fonts in locales/{made.tag}.yml, and translate its ui: strings
+  2. translate content/{made.tag}/*.yml (remove the '# ' in front of a line and write your text),
+     or work in PO files: python build.py export-po {made.tag}
+  3. python build.py status     shows what is left; python build.py check, then python build.py""")
+    return 0
+
+
+def cmd_export_po(args: argparse.Namespace) -> int:
+    """Write PO files for a language."""
+    from carepath.po import export_po
+
+    sources, report = commands.check(args.root)
+    if report.errors:
+        _print_report(report, False)
+        return 1
+    out = args.out or args.root / "translations" / args.tag
+    for path in export_po(sources, args.root, args.tag, out):
+        print(f"  wrote {path}")
+    return 0
+
+
+def cmd_import_po(args: argparse.Namespace) -> int:
+    """Write the translations of PO files back into a language's files."""
+    from carepath.po import import_po
+
+    sources, report = commands.check(args.root)
+    if report.errors:
+        _print_report(report, False)
+        return 1
+    po_dir = args.po_dir or args.root / "translations" / args.tag
+    result = import_po(sources, args.root, args.tag, po_dir)
+    for path in result.files:
+        print(f"  updated {path}")
+    print(f"imported {result.units} newly translated or reviewed texts into {len(result.files)} files")
+    _, after = commands.check(args.root)
+    if after.errors:
+        _print_report(after, False)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser for build.py and its commands."""
     main = argparse.ArgumentParser(
         prog="build.py",
         description="Build a carepath toolkit into a multilingual website and printable PDFs.",
     )
-    main.set_defaults(func=cmd_build, root=Path("."), site_dir=None, strict=False, workers=None, today=None)
+    main.set_defaults(
+        func=cmd_build, root=Path("."), site_dir=None, strict=False, workers=None, today=None, release=False
+    )
     sub = main.add_subparsers(title="commands", metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
         """Options every command takes."""
         p.add_argument("--root", type=Path, default=Path("."), help=ROOT_HELP)
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        p.add_argument("--release", action="store_true",
+                       help="for publishing: stale services and data still marked as example are errors")
         p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
 
     b = sub.add_parser("build", help="build the site and PDFs into site/ (the default)",
@@ -126,6 +235,44 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     s.add_argument("--workers", type=int, default=None, help="processes for PDFs (default: one per core)")
     s.set_defaults(func=cmd_serve)
+
+    st = sub.add_parser("status", help="what each language has translated, missing or outdated",
+                        description="Per language and per file: translated, missing and outdated texts "
+                                    "(translated from an older source text), with the current source text.")
+    common(st)
+    st.add_argument("--json", action="store_true", help="print the report as JSON")
+    st.add_argument("--brief", action="store_true", help="list outdated texts only, not missing ones")
+    st.add_argument("--fail-under", type=float, default=0, metavar="PERCENT",
+                    help="exit 1 when a language has translated less than PERCENT")
+    st.add_argument("--mark-current", nargs=2, metavar=("LOCALE", "PATH"),
+                    help="record a reviewed translation as up to date: PATH is a file such as "
+                         "content/es/signs.yml or pages/about.md, FILE:KEY, or 'all'")
+    st.set_defaults(func=cmd_status)
+
+    nl = sub.add_parser("new-locale", help="start a new language",
+                        description="Create locales/TAG.yml (name, direction, print fonts) and content/TAG/ "
+                                    "with files for translators. Nothing existing is overwritten.")
+    common(nl)
+    nl.add_argument("tag", help="a BCP 47 language tag: so, am, prs, pt-BR, zh-Hant ...")
+    nl.add_argument("--direction", choices=["ltr", "rtl"], help="override the direction derived from the script")
+    nl.add_argument("--name", help="the language's name in its own script, if the derived one is wrong")
+    nl.set_defaults(func=cmd_new_locale)
+
+    ex = sub.add_parser("export-po", help="write a language's texts as gettext PO files",
+                        description="One PO file per source file, every string and Markdown paragraph with its "
+                                    "context, source reference and notes; outdated translations are marked fuzzy.")
+    common(ex)
+    ex.add_argument("tag", help="the language to export")
+    ex.add_argument("--out", type=Path, help="folder for the PO files (default translations/TAG/)")
+    ex.set_defaults(func=cmd_export_po)
+
+    im = sub.add_parser("import-po", help="write translations from PO files back into the toolkit",
+                        description="Import translated, non-fuzzy entries; files whose text does not change are "
+                                    "left untouched. Imported texts are recorded as up to date.")
+    common(im)
+    im.add_argument("tag", help="the language to import")
+    im.add_argument("--po-dir", type=Path, help="folder of the PO files (default translations/TAG/)")
+    im.set_defaults(func=cmd_import_po)
     return main
 
 

@@ -16,6 +16,7 @@ from carepath.load import Sources, load_sources
 from carepath.model import Model, build_model
 from carepath.problems import Report, ToolkitError
 from carepath.render_site import render_site
+from carepath.translation import LocaleStatus, all_status, outdated_keys
 from carepath.validate import validate
 from carepath.write import publish, run_mkdocs, split_search_index, write_site_sources
 
@@ -34,21 +35,24 @@ class BuildResult:
     search_entries: dict[str, int] = field(default_factory=dict)
 
 
-def check(root: Path, today: dt.date | None = None) -> tuple[Sources, Report]:
+def check(root: Path, today: dt.date | None = None, release: bool = False) -> tuple[Sources, Report]:
     """Load and validate a toolkit; the report holds every problem found."""
     sources, problems = load_sources(root)
     report = Report(problems)
-    if not report.errors:
-        report.extend(validate(sources, today))
+    report.extend(validate(sources, today, release))
     return sources, report
 
 
-def load_model(root: Path, strict: bool = False, today: dt.date | None = None) -> tuple[Model, Report]:
-    """Check a toolkit and build its model, or raise ToolkitError with the report."""
-    sources, report = check(root, today)
+def load_model(
+    root: Path, strict: bool = False, today: dt.date | None = None, release: bool = False
+) -> tuple[Model, list[LocaleStatus], Report]:
+    """Check a toolkit and build its model and translation status, or raise ToolkitError."""
+    sources, report = check(root, today, release)
     if report.failed(strict):
         raise ToolkitError(report)
-    return build_model(sources), report
+    statuses = all_status(sources, root)
+    model = build_model(sources, {s.tag: outdated_keys(s) for s in statuses})
+    return model, statuses, report
 
 
 def user_mkdocs_config(root: Path) -> dict[str, object]:
@@ -58,7 +62,7 @@ def user_mkdocs_config(root: Path) -> dict[str, object]:
 
 def build(
     root: Path, site_dir: Path, progress: Progress = lambda _: None, strict: bool = False,
-    workers: int | None = None, today: dt.date | None = None,
+    workers: int | None = None, today: dt.date | None = None, release: bool = False,
 ) -> BuildResult:
     """Check, render and write the whole site with its PDFs; `site_dir` changes only on success."""
     from carepath.pdf import write_pdfs
@@ -66,7 +70,7 @@ def build(
 
     started = time.perf_counter()
     progress("checking sources")
-    model, report = load_model(root, strict, today)
+    model, statuses, report = load_model(root, strict, today, release)
     result = BuildResult(report)
     result.seconds["check"] = time.perf_counter() - started
 
@@ -76,7 +80,7 @@ def build(
     try:
         mark = time.perf_counter()
         progress(f"building the website in {len(model.toolkits)} languages")
-        site = render_site(model, root / "templates", user_mkdocs_config(root))
+        site = render_site(model, root / "templates", user_mkdocs_config(root), statuses)
         config_file = write_site_sources(site, work)
         run_mkdocs(config_file, staging)
         result.search_entries = split_search_index(model, staging)

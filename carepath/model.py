@@ -136,6 +136,7 @@ class Topic:
     title: Text
     intro: Text | None
     fallback: bool
+    outdated: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class Page:
     body: str
     lang: str
     untranslated: bool
+    outdated: bool = False
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ def _services(sources: Sources, texts: _Texts, region: str) -> list[Service]:
     return services
 
 
-def _page(page: MarkdownFile, lang: str, untranslated: bool) -> Page:
+def _page(page: MarkdownFile, lang: str, untranslated: bool, outdated: bool = False) -> Page:
     """A free page from its Markdown file."""
     meta = page.meta.data or {}
     return Page(
@@ -324,22 +326,29 @@ def _page(page: MarkdownFile, lang: str, untranslated: bool) -> Page:
         body=page.body,
         lang=lang,
         untranslated=untranslated,
+        outdated=outdated,
     )
 
 
-def _pages(sources: Sources, tag: str, source_tag: str, order: list[str]) -> list[Page]:
+def _pages(
+    sources: Sources, tag: str, source_tag: str, order: list[str], outdated: set[str]
+) -> list[Page]:
     """Free pages in one language, the source's standing in for untranslated ones."""
     source_pages = sources.pages.get(source_tag, {})
     names = [n for n in order if n in source_pages] + sorted(set(source_pages) - set(order))
     own = sources.pages.get(tag, {})
     return [
-        _page(own[n], tag, False) if n in own else _page(source_pages[n], source_tag, True)
+        _page(own[n], tag, False, f"pages/{n}.md" in outdated) if n in own
+        else _page(source_pages[n], source_tag, True)
         for n in names
     ]
 
 
-def build_toolkit(sources: Sources, tag: str, locales: dict[str, Locale]) -> LocalizedToolkit:
-    """Resolve the whole toolkit in language `tag`."""
+def build_toolkit(
+    sources: Sources, tag: str, locales: dict[str, Locale], outdated: set[str] | None = None
+) -> LocalizedToolkit:
+    """Resolve the whole toolkit in language `tag`; `outdated` names texts whose source changed."""
+    outdated = outdated or set()
     facts = sources.neutral["toolkit"].data
     source_tag = facts["source_locale"]
     region = facts["region"]
@@ -384,7 +393,8 @@ def build_toolkit(sources: Sources, tag: str, locales: dict[str, Locale]) -> Loc
     red_flags_intro = texts.get("signs", "red_flags_intro")
     # a topic page fell back if any of its texts did
     fell_back = {key.split(".")[0] for key in texts.fallback_keys}
-    topics = {n: Topic(t.name, t.title, t.intro, n in fell_back) for n, t in topics.items()}
+    stale = {key.split(".")[0] for key in outdated}
+    topics = {n: Topic(t.name, t.title, t.intro, n in fell_back, n in stale) for n, t in topics.items()}
     emergency = Emergency(
         phone=parse_phone(str(facts["emergency"]["phone"]), region),
         label=texts.need("toolkit", "emergency", "label"),
@@ -413,7 +423,7 @@ def build_toolkit(sources: Sources, tag: str, locales: dict[str, Locale]) -> Loc
         steps=steps,
         pathways=pathways,
         services=services,
-        pages=_pages(sources, tag, source_tag, list(facts.get("pages") or [])),
+        pages=_pages(sources, tag, source_tag, list(facts.get("pages") or []), outdated),
         freshness_days=int(facts.get("freshness_days") or 180),
         fallback_keys=list(texts.fallback_keys),
     )
@@ -426,9 +436,10 @@ def locale_order(sources: Sources) -> list[str]:
     return [source_tag, *others]
 
 
-def build_model(sources: Sources) -> Model:
+def build_model(sources: Sources, outdated: dict[str, set[str]] | None = None) -> Model:
     """Build the toolkit in every language; sources must have passed validation."""
     order = locale_order(sources)
     source_tag = order[0]
     locales = {tag: build_locale(sources, tag, source_tag) for tag in order}
-    return Model([build_toolkit(sources, tag, locales) for tag in order])
+    outdated = outdated or {}
+    return Model([build_toolkit(sources, tag, locales, outdated.get(tag)) for tag in order])

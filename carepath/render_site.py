@@ -21,9 +21,11 @@ from carepath.model import (
     locale_prefix,
 )
 from carepath.templating import direction_of, make_environment
+from carepath.translation import LocaleStatus
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 HOOKS = Path(__file__).parent / "site_hooks.py"
+STATUS_PAGE = "translation-status"  # for translators; published in every language, left out of the navigation
 # lunr.js languages Material ships stemmers for; others search without stemming.
 LUNR_LANGUAGES = set(
     "ar da de du el es fi fr he hi hu hy it ja jp kn ko nl no pt ro ru sa sv ta te th tr vi zh".split()
@@ -67,6 +69,8 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
         "notices": {
             "untranslated": _text(toolkit, toolkit.ui("notice.untranslated", **names)),
             "partial": _text(toolkit, toolkit.ui("notice.partial", **names)),
+            "outdated": _text(toolkit, toolkit.ui("notice.outdated", **names)),
+            "outdated_link": _text(toolkit, toolkit.ui("notice.outdated_link", **names)),
         },
         "print_title": _text(toolkit, toolkit.ui("print.title")),
     }
@@ -80,15 +84,21 @@ def _pdf_links(toolkit: LocalizedToolkit, topic: str) -> list[dict[str, Any]]:
     ]
 
 
-def _meta(title: Text, description: Text | None, notice: str | None, pdf: list[dict[str, Any]]) -> dict[str, Any]:
-    """Front matter of a generated page."""
-    meta: dict[str, Any] = {"title": str(title.value), "carepath": {"notice": notice, "pdf": pdf}}
+def _meta(
+    title: Text, description: Text | None, notice: str | None, pdf: list[dict[str, Any]],
+    outdated_href: str | None = None,
+) -> dict[str, Any]:
+    """Front matter of a generated page; `outdated_href` links the source page that has changed."""
+    meta: dict[str, Any] = {
+        "title": str(title.value),
+        "carepath": {"notice": notice, "pdf": pdf, "outdated_href": outdated_href},
+    }
     if description is not None:
         meta["description"] = str(description.value)
     return meta
 
 
-def render_pages(model: Model, templates: Path) -> dict[str, str]:
+def render_pages(model: Model, templates: Path, statuses: list[LocaleStatus]) -> dict[str, str]:
     """Every page of every language as Markdown, keyed by its path under docs/."""
     env = make_environment(templates / "site", html=False)
     files: dict[str, str] = {}
@@ -108,13 +118,19 @@ def render_pages(model: Model, templates: Path) -> dict[str, str]:
             pdf = _pdf_links(toolkit, handout) if handout in HANDOUTS else []
             files[f"{tag}/{file}.md"] = env.get_template(f"{file}.md.j2").render(
                 toolkit=toolkit, topic=topic, services_file=f"{TOPIC_FILES['services']}.md",
-                meta=_meta(topic.title, topic.intro, "partial" if topic.fallback else None, pdf),
+                meta=_meta(topic.title, topic.intro, "partial" if topic.fallback else None, pdf,
+                           f"{file}.html" if topic.outdated else None),
             )
         for page in toolkit.pages:
             files[f"{tag}/{page.name}.md"] = env.get_template("page.md.j2").render(
                 toolkit=toolkit, page=page,
-                meta=_meta(page.title, page.description, "untranslated" if page.untranslated else None, []),
+                meta=_meta(page.title, page.description, "untranslated" if page.untranslated else None, [],
+                           f"{page.name}.html" if page.outdated else None),
             )
+        files[f"{tag}/{STATUS_PAGE}.md"] = env.get_template("translation-status.md.j2").render(
+            toolkit=toolkit, statuses=statuses,
+            meta=_meta(Text("Translation status", "en"), None, None, []),
+        )
     return files
 
 
@@ -186,10 +202,12 @@ def _plugin_is(entry: Any, name: str) -> bool:
     return key in (name, f"material/{name}")
 
 
-def render_site(model: Model, templates: Path, user_config: dict[str, Any]) -> SiteSources:
+def render_site(
+    model: Model, templates: Path, user_config: dict[str, Any], statuses: list[LocaleStatus]
+) -> SiteSources:
     """Everything MkDocs needs to build the site in every language."""
     site = SiteSources()
-    for path, text in render_pages(model, templates).items():
+    for path, text in render_pages(model, templates, statuses).items():
         site.files[f"docs/{path}"] = text
     for path, text in render_language_partials(model, templates).items():
         site.files[f"overrides/{path}"] = text

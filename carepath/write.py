@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -41,9 +42,13 @@ def write_site_sources(site: SiteSources, work: Path) -> Path:
 def run_mkdocs(config_file: Path, site_dir: Path) -> None:
     """Build the site with MkDocs, Material and static-i18n into `site_dir`."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    import mkdocs_static_i18n.config
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    # static-i18n only accepts two-letter tags (not prs, ckb or es-419); carepath validates tags as
+    # BCP 47 itself, so widen the plugin's check to every well-formed tag.
+    mkdocs_static_i18n.config.RE_LOCALE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
     for name in ("mkdocs", "mkdocs.plugins", "mkdocs_static_i18n"):
         logging.getLogger(name).setLevel(logging.WARNING)
     config = load_config(config_file=str(config_file), site_dir=str(site_dir))

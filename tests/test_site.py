@@ -10,7 +10,10 @@ from urllib.parse import urlparse
 import yaml
 from conftest import LOCALES, ROOT, Built, parse, site_pages
 
-PAGES = ["index", "signs", "first-support", "referral", "services", "how-to-use", "self-care", "about"]
+PAGES = [
+    "index", "signs", "first-support", "referral", "services", "how-to-use", "self-care", "about",
+    "translation-status",
+]
 
 
 def page(example: Built, tag: str, name: str) -> Path:
@@ -19,7 +22,7 @@ def page(example: Built, tag: str, name: str) -> Path:
 
 
 def test_build_says_what_it_wrote(example: Built) -> None:
-    assert re.search(r"built 32 pages and 24 PDFs \(\d+ reused\) in 4 languages", example.stderr), example.stderr
+    assert re.search(r"built 36 pages and 24 PDFs \(\d+ reused\) in 4 languages", example.stderr), example.stderr
 
 
 def test_every_language_has_every_page(example: Built) -> None:
