@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 import time
@@ -90,7 +91,8 @@ def build(
         mark = time.perf_counter()
         jobs = render_print(model, root)
         progress(f"making {len(jobs)} PDFs")
-        stats = write_pdfs(jobs, staging, root / ".carepath" / "cache" / "pdf", workers, progress)
+        cache = Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache") / "pdf"
+        stats = write_pdfs(jobs, staging, cache, workers, progress)
         result.pdfs, result.pdfs_reused = len(jobs), stats.reused
         result.seconds["pdf"] = time.perf_counter() - mark
 

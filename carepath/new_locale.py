@@ -82,15 +82,15 @@ def create_locale(
     folder = root / "content" / tag
     written: list[str] = []
     if not locale_file.exists():
-        data = {"name": name or own_name, "english_name": english, "direction": direction, "fonts": fonts,
-                "ui": {}}
+        data = {"name": name or own_name, "english_name": english, "direction": direction, "fonts": fonts}
         header = (
             "# yaml-language-server: $schema=../carepath/schemas/locale.schema.json\n"
-            f"# {english}: created by `python build.py new-locale {tag}`. Translate the interface strings\n"
-            f"# of locales/{source_tag}.yml under ui: (any you leave out are shown in English).\n"
+            f"# {english}: created by `python build.py new-locale {tag}`.\n"
         )
-        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False).replace("ui: {}\n", "ui:\n")
-        locale_file.write_text(header + body, encoding="utf-8")
+        source_text = (root / "locales" / f"{source_tag}.yml").read_text(encoding="utf-8")
+        ui = _commented_copy("ui:" + source_text.split("\nui:", 1)[1]) if "\nui:" in source_text else ""
+        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        locale_file.write_text(header + body + "\n" + ui, encoding="utf-8")
         written.append(locale_file.relative_to(root).as_posix())
     (folder / "pages").mkdir(parents=True, exist_ok=True)
     for source_file in sorted((root / "content" / source_tag).glob("*.yml")):

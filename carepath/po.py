@@ -90,7 +90,7 @@ def _entries(unit: Unit, own: Unit | None, fuzzy: bool, source_file: str) -> lis
     for context, source, translation, note in pairs:
         entry = polib.POEntry(
             msgctxt=context, msgid=source, msgstr=translation,
-            occurrences=[(source_file, unit.key or "")] if unit.key else [(source_file, "")],
+            occurrences=[(source_file, str(unit.line))],
             comment=_comment(source, note),
         )
         if fuzzy and translation:

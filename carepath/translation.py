@@ -27,6 +27,7 @@ class Unit:
     file: str  # relative to the language's folder: signs.yml, pages/about.md, or "ui"
     key: str  # dotted path inside the file ("" for a whole page)
     value: Any
+    line: int = 1
 
     @property
     def ref(self) -> str:
@@ -80,12 +81,17 @@ def units(sources: Sources, tag: str) -> dict[str, Unit]:
     """Every translatable unit a language has written, keyed by ref."""
     found: list[Unit] = []
     for topic, file in sources.texts.get(tag, {}).items():
-        found += [Unit(f"{topic}.yml", key, value) for key, value in _leaves(file.data)]
+        found += [
+            Unit(f"{topic}.yml", key, value, file.where(tuple(key.split(".")))[0])
+            for key, value in _leaves(file.data)
+        ]
     for name, page in sources.pages.get(tag, {}).items():
         found.append(Unit(f"pages/{name}.md", "", {"meta": page.meta.data, "body": page.body}))
     locale = sources.locales.get(tag)
     ui = locale.data.get("ui") if locale and isinstance(locale.data, dict) else None
-    found += [Unit(UI_FILE, key, value) for key, value in (ui or {}).items() if value]
+    found += [
+        Unit(UI_FILE, key, value, locale.where(("ui", key))[0]) for key, value in (ui or {}).items() if value
+    ]
     return {u.ref: u for u in found}
 
 

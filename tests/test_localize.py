@@ -1,0 +1,179 @@
+"""A community forks the toolkit and localizes it: new languages, status, PO round trip."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+import yaml
+from conftest import Built, copy_toolkit, parse, run_build
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """A hash of every source file of a toolkit."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for name in ("content", "locales") for p in sorted((root / name).rglob("*")) if p.is_file()
+    }
+
+
+def status(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `build.py status`."""
+    return run_build(root, "status", *args)
+
+
+@pytest.fixture(scope="module")
+def new_languages(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The example with Somali (LTR, no Material strings) and Dari (RTL, three-letter tag) added, built."""
+    root = copy_toolkit(tmp_path_factory.mktemp("new-languages"))
+    for tag in ("so", "prs"):
+        result = run_build(root, "new-locale", tag)
+        assert result.returncode == 0, result.stderr + result.stdout
+    built = run_build(root, "build")
+    assert built.returncode == 0, built.stderr
+    return Built(root, root / "site", built.stderr)
+
+
+def test_new_locale_ltr_writes_locale_entry_and_translator_files(new_languages: Built) -> None:
+    locale = yaml.safe_load((new_languages.root / "locales/so.yml").read_text())
+    assert locale["name"] == "Soomaali" and locale["direction"] == "ltr"
+    assert locale["fonts"] == ["Noto Sans"]
+    signs = (new_languages.root / "content/so/signs.yml").read_text()
+    assert signs.startswith("# yaml-language-server: $schema=")
+    assert "# signs:" in signs and "Feels sad" in signs  # the English, commented out, to translate
+    assert yaml.safe_load(signs) in (None, {})  # nothing counts as translated yet
+
+
+def test_new_locale_rtl_from_script(new_languages: Built) -> None:
+    locale = yaml.safe_load((new_languages.root / "locales/prs.yml").read_text())
+    assert locale["direction"] == "rtl"
+    assert locale["fonts"][0] == "Noto Sans Arabic"
+    assert re.search("[\u0600-\u06ff]", locale["name"])
+
+
+def test_new_languages_build_with_lang_dir_and_fallback(new_languages: Built) -> None:
+    for tag, direction in (("so", "ltr"), ("prs", "rtl")):
+        html = parse(new_languages.site / tag / "signs.html")
+        assert html.find("html")[0] == {"lang": tag, "dir": direction, "class": "no-js"}
+        text = (new_languages.site / tag / "signs.html").read_text()
+        assert '<span lang="en" dir="ltr">' in text and "cp-notice" in text
+        assert (new_languages.site / tag / "print" / "signs-a4.pdf").is_file()
+    # Material ships no Somali strings: the build generated them and did not crash
+    assert (new_languages.root / ".carepath/work/overrides/partials/languages/so.html").is_file()
+
+
+def test_new_locale_refuses_an_invalid_tag(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    result = run_build(root, "new-locale", "english!")
+    assert result.returncode == 1
+    assert "not a valid BCP 47 language tag" in result.stderr
+    assert not (root / "locales/english!.yml").exists()
+
+
+def test_new_locale_never_overwrites(new_languages: Built) -> None:
+    before = tree_hashes(new_languages.root)
+    result = run_build(new_languages.root, "new-locale", "so")
+    assert result.returncode == 0
+    assert tree_hashes(new_languages.root) == before
+
+
+@pytest.fixture()
+def changed(tmp_path: Path) -> Path:
+    """The example after the English source changed one sign and Spanish lost one text."""
+    root = copy_toolkit(tmp_path / "toolkit")
+    en = root / "content/en/signs.yml"
+    en.write_text(en.read_text().replace("Feels sad, empty or hopeless most of the time",
+                                         "Feels sad, empty or without hope most days"))
+    es = root / "content/es/signs.yml"
+    lines = [line for line in es.read_text().splitlines() if not line.strip().startswith("numb-or-empty:")]
+    es.write_text("\n".join(lines) + "\n")
+    return root
+
+
+def test_status_counts_missing_and_outdated(changed: Path) -> None:
+    result = status(changed, "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    es = report["es"]
+    assert (es["missing"], es["outdated"]) == (1, 1)
+    assert es["translated"] == es["total"] - 2
+    assert report["ar"]["outdated"] == 1 and report["ar"]["missing"] == 0
+    outdated = [u for u in es["units"] if u["state"] == "outdated"]
+    assert outdated == [{"file": "signs.yml", "key": "signs.sad-or-hopeless", "state": "outdated",
+                         "source": "Feels sad, empty or without hope most days"}]
+    text = status(changed).stdout
+    assert "es: 99% translated" in text
+    assert "outdated  signs.sad-or-hopeless: Feels sad, empty or without hope most days" in text
+    assert "missing   signs.numb-or-empty" in text
+
+
+def test_status_fail_under(changed: Path) -> None:
+    assert status(changed, "--fail-under", "50").returncode == 0
+    failed = status(changed, "--fail-under", "90")
+    assert failed.returncode == 1 and "below 90" in failed.stderr and "sw" in failed.stderr
+
+
+def test_mark_current_records_a_reviewed_translation(changed: Path) -> None:
+    result = status(changed, "--mark-current", "es", "content/es/signs.yml:signs.sad-or-hopeless")
+    assert result.returncode == 0, result.stderr
+    es = json.loads(status(changed, "--json").stdout)["es"]
+    assert es["outdated"] == 0 and es["missing"] == 1
+
+
+def test_po_export_is_valid_gettext(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    for tag in ("es", "ar", "sw"):
+        result = run_build(root, "export-po", tag)
+        assert result.returncode == 0, result.stderr
+        files = sorted((root / "translations" / tag).glob("*.po"))
+        assert len(files) == 9  # five YAML files, three pages, interface strings
+        for path in files:
+            check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+            assert check.returncode == 0, (path, check.stderr)
+    ar = polib.pofile(str(root / "translations/ar/signs.po"))
+    assert ar.metadata["Plural-Forms"].startswith("nplurals=6;")
+    entry = ar.find("Feels sad, empty or hopeless most of the time", msgctxt="signs.sad-or-hopeless")
+    assert entry is not None and entry.msgstr and entry.occurrences[0][0] == "content/en/signs.yml"
+    line = int(entry.occurrences[0][1])
+    assert "sad-or-hopeless:" in (root / "content/en/signs.yml").read_text().splitlines()[line - 1]
+    sw = polib.pofile(str(root / "translations/sw/pages-about.po"))
+    assert sw.percent_translated() == 0 and any(e.msgctxt == "paragraph 1" for e in sw)
+
+
+def test_po_round_trip_without_edits_changes_nothing(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    before = tree_hashes(root)
+    for tag in ("es", "ar", "sw"):
+        assert run_build(root, "export-po", tag).returncode == 0
+        result = run_build(root, "import-po", tag)
+        assert result.returncode == 0, result.stderr
+        assert "imported 0 " in result.stdout
+    assert tree_hashes(root) == before
+
+
+def test_po_edit_import_build_shows_the_edit(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    assert run_build(root, "export-po", "sw").returncode == 0
+    po_file = root / "translations/sw/pathways.po"
+    po = polib.pofile(str(po_file))
+    entry = next(e for e in po if e.msgctxt == "title")
+    entry.msgstr = "Lini na wapi pa kupeleka mtu"
+    po.save(str(po_file))
+    result = run_build(root, "import-po", "sw")
+    assert result.returncode == 0, result.stderr
+    assert "content/sw/pathways.yml" in result.stdout
+    written = (root / "content/sw/pathways.yml").read_text()
+    assert written.startswith("# yaml-language-server: $schema=../../carepath/schemas/pathways-text.schema.json")
+    records = yaml.safe_load((root / "content/sw/translated-from.yml").read_text())
+    assert "pathways.yml:title" in records
+    built = run_build(root, "build")
+    assert built.returncode == 0, built.stderr
+    html = (root / "site/sw/referral.html").read_text()
+    assert "<h1>Lini na wapi pa kupeleka mtu</h1>" in html or 'Lini na wapi pa kupeleka mtu</h1>' in html
+    shutil.rmtree(root / "site")
