@@ -1,0 +1,133 @@
+"""Write stage (print): turn print jobs into PDFs with WeasyPrint, in parallel, reusing cached ones."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from carepath.render_print import PrintJob
+
+# A fontconfig configuration without any font folder: WeasyPrint then sees only the @font-face fonts
+# of the handout, so a PDF never depends on (nor silently falls back to) the fonts of this machine.
+ISOLATED_FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<!-- Written by carepath: no <dir>, so only the fonts each handout declares with @font-face exist. -->
+<fontconfig></fontconfig>
+"""
+
+
+@dataclass
+class PdfStats:
+    """What write_pdfs did: PDFs rendered, PDFs copied from the cache, and the time it took."""
+
+    rendered: int
+    reused: int
+    seconds: float
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Write a file so that readers see either nothing or all of it (temp file, then rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _fontconfig_file(cache_dir: Path) -> Path:
+    """The isolated fontconfig configuration, kept beside the cached PDFs."""
+    path = cache_dir / "fonts.conf"
+    if not path.exists() or path.read_text(encoding="utf-8") != ISOLATED_FONTCONFIG:
+        _atomic_write(path, ISOLATED_FONTCONFIG.encode("utf-8"))
+    return path
+
+
+def _init_worker(fontconfig_file: str) -> None:
+    """Prepare a worker process: isolate fontconfig before WeasyPrint first loads it."""
+    os.environ["FONTCONFIG_FILE"] = fontconfig_file
+    # fontTools stamps the fonts WeasyPrint subsets with the current time unless this is set:
+    # a fixed stamp keeps two builds of the same handout byte-identical.
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    # Expected with the isolated configuration: the handout's own @font-face fonts are added later.
+    warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+    warnings.filterwarnings("ignore", message="FontConfig cannot load default config file")
+    import weasyprint  # noqa: F401  (import once per worker, not once per PDF)
+
+
+def render_pdf(job: PrintJob) -> bytes:
+    """Render one job to PDF bytes: tagged PDF/UA-1, dated by the HTML's dcterms metadata."""
+    from weasyprint import HTML
+
+    return HTML(string=job.html, base_url=job.base_url).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _render_to_cache(job: PrintJob, cache_dir: Path) -> Path:
+    """Render a job in a worker and store the PDF in the cache under its key."""
+    target = cache_dir / f"{job.key}.pdf"
+    _atomic_write(target, render_pdf(job))
+    return target
+
+
+def _publish(cached: Path, out_dir: Path, job: PrintJob) -> None:
+    """Copy a cached PDF to its place in the output folder."""
+    target = out_dir / job.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, target)
+
+
+def write_pdfs(
+    jobs: list[PrintJob], out_dir: Path, cache_dir: Path, workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> PdfStats:
+    """Write every job's PDF under out_dir, rendering in parallel only those not in cache_dir."""
+    started = time.perf_counter()
+    report = progress or (lambda _message: None)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    reused = 0
+    todo: dict[str, list[PrintJob]] = {}  # key -> jobs; identical jobs are rendered once
+    for job in jobs:
+        cached = cache_dir / f"{job.key}.pdf"
+        if cached.is_file():
+            _publish(cached, out_dir, job)
+            reused += 1
+            report(f"{job.path} (unchanged)")
+        else:
+            todo.setdefault(job.key, []).append(job)
+    if todo:
+        count = min(workers or os.cpu_count() or 1, len(todo))
+        # spawn: a fresh interpreter per worker, so fontconfig starts from the isolated configuration
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=count, mp_context=context,
+            initializer=_init_worker, initargs=(str(_fontconfig_file(cache_dir)),),
+        ) as pool:
+            futures: dict[Future[Path], list[PrintJob]] = {
+                pool.submit(_render_to_cache, same[0], cache_dir): same for same in todo.values()
+            }
+            pending = set(futures)
+            try:
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                    for future in done:
+                        cached = future.result()  # re-raises a worker's error here
+                        for job in futures[future]:
+                            _publish(cached, out_dir, job)
+                            report(f"{job.path} (rendered)")
+            except BaseException:
+                for future in pending:  # do not render the rest for nothing
+                    future.cancel()
+                raise
+    rendered = sum(len(same) for same in todo.values())
+    return PdfStats(rendered=rendered, reused=reused, seconds=time.perf_counter() - started)
