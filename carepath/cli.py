@@ -6,9 +6,11 @@ import argparse
 import datetime as dt
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 from carepath import commands
+from carepath.messages import text
 from carepath.problems import Report, ToolkitError
 
 ROOT_HELP = "the toolkit's folder (default: the current folder)"
@@ -19,7 +21,7 @@ def _print_report(report: Report, strict: bool) -> None:
     for problem in report.sorted():
         print(problem.format(), file=sys.stderr)
     verdict = "failed" if report.failed(strict) else "ok"
-    print(f"check {verdict}: {report.summary()}", file=sys.stderr)
+    print(text("check.verdict", verdict=verdict, summary=report.summary()), file=sys.stderr)
 
 
 def _progress(message: str) -> None:
@@ -48,7 +50,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     except ToolkitError as error:
         _print_report(error.report, args.strict)
-        print("build stopped: nothing was written; the previous site is unchanged", file=sys.stderr)
+        print(text("build.stopped"), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(text("build.interrupted"), file=sys.stderr)
+        return 130
+    except Exception as error:  # a crash in a stage: say so plainly after the details for developers
+        traceback.print_exc()
+        print(text("build.failed", error=f"{type(error).__name__}: {error}"), file=sys.stderr)
         return 1
     if result.report.problems:
         _print_report(result.report, args.strict)
@@ -74,7 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             commands.build(args.root, site_dir, _progress, workers=args.workers)
         except ToolkitError as error:
             _print_report(error.report, False)
-            print("not rebuilt: fix the problems above; the preview shows the last good build", file=sys.stderr)
+            print(text("serve.not_rebuilt"), file=sys.stderr)
 
     rebuild()
     server = LiveReloadServer(builder=rebuild, host=args.host, port=args.port, root=str(site_dir))

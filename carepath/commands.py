@@ -10,16 +10,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from carepath.glyphs import check_glyphs
 from carepath.load import Sources, load_sources
+from carepath.messages import problem
 from carepath.model import Model, build_model
 from carepath.problems import Report, ToolkitError
 from carepath.render_site import render_site
 from carepath.translation import LocaleStatus, all_status, outdated_keys
 from carepath.validate import validate
-from carepath.write import publish, run_mkdocs, split_search_index, write_site_sources
+from carepath.write import move_tree, publish, recover, run_mkdocs, split_search_index, write_site_sources
 
 Progress = Callable[[str], None]
 
@@ -39,24 +42,23 @@ class BuildResult:
 def check(root: Path, today: dt.date | None = None, release: bool = False) -> tuple[Sources, Report]:
     """Load and validate a toolkit; the report holds every problem found."""
     sources, problems = load_sources(root)
-    report = Report(problems)
-    report.extend(validate(sources, today, release))
-    return sources, report
+    found = [*problems, *validate(sources, today, release)]
+    return sources, Report(list(dict.fromkeys(found)))  # a problem found at load and by a check: once
 
 
 def load_model(
     root: Path, strict: bool = False, today: dt.date | None = None, release: bool = False
-) -> tuple[Model, list[LocaleStatus], Report]:
+) -> tuple[Sources, Model, list[LocaleStatus], Report]:
     """Check a toolkit and build its model and translation status, or raise ToolkitError."""
     sources, report = check(root, today, release)
     if report.failed(strict):
         raise ToolkitError(report)
     statuses = all_status(sources, root)
     model = build_model(sources, {s.tag: outdated_keys(s) for s in statuses})
-    return model, statuses, report
+    return sources, model, statuses, report
 
 
-def user_mkdocs_config(root: Path) -> dict[str, object]:
+def user_mkdocs_config(root: Path) -> dict[str, Any]:
     """The site settings of mkdocs.yml, read safely."""
     return yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
 
@@ -70,8 +72,9 @@ def build(
     from carepath.render_print import render_print
 
     started = time.perf_counter()
+    recover(site_dir)
     progress("checking sources")
-    model, statuses, report = load_model(root, strict, today, release)
+    sources, model, statuses, report = load_model(root, strict, today, release)
     result = BuildResult(report)
     result.seconds["check"] = time.perf_counter() - started
 
@@ -79,26 +82,33 @@ def build(
     work.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent))
     try:
+        # PDFs first: the site's print links say how many pages and bytes each one has
         mark = time.perf_counter()
-        progress(f"building the website in {len(model.toolkits)} languages")
-        site = render_site(model, root / "templates", user_mkdocs_config(root), statuses)
-        config_file = write_site_sources(site, work)
-        run_mkdocs(config_file, staging)
-        result.search_entries = split_search_index(model, staging)
-        result.pages = sum(1 for _ in staging.rglob("*.html")) - sum(1 for _ in staging.rglob("404.html"))
-        result.seconds["site"] = time.perf_counter() - mark
-
-        mark = time.perf_counter()
-        jobs = render_print(model, root)
+        config = user_mkdocs_config(root)
+        jobs = render_print(model, root, config.get("site_url"))
+        report.extend([problem("print.no_qr", "mkdocs.yml", 1, 1, detail=w) for w in jobs.warnings])
+        glyphs = Report(check_glyphs(sources, model, root))
+        if glyphs.errors:
+            raise ToolkitError(glyphs)
         progress(f"making {len(jobs)} PDFs")
         cache = Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache") / "pdf"
-        stats = write_pdfs(jobs, staging, cache, workers, progress)
+        pdfs = staging / ".pdf"
+        stats = write_pdfs(jobs, pdfs, cache, workers, progress)
         result.pdfs, result.pdfs_reused = len(jobs), stats.reused
         result.seconds["pdf"] = time.perf_counter() - mark
 
-        publish(staging, site_dir)
-    except BaseException:
+        mark = time.perf_counter()
+        progress(f"building the website in {len(model.toolkits)} languages")
+        site = render_site(model, root / "templates", config, statuses, stats.files, root / "content")
+        config_file = write_site_sources(site, work)
+        run_mkdocs(config_file, staging / "site")
+        result.search_entries = split_search_index(model, staging / "site")
+        result.pages = sum(1 for p in (staging / "site").rglob("*.html") if p.name != "404.html")
+        move_tree(pdfs, staging / "site")
+        result.seconds["site"] = time.perf_counter() - mark
+
+        publish(staging / "site", site_dir)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     result.seconds["total"] = time.perf_counter() - started
     return result

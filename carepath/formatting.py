@@ -8,6 +8,7 @@ from functools import cache
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 from babel.dates import format_date, format_time
+from babel.units import format_unit
 
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 
@@ -60,3 +61,15 @@ def language_name(code: str, tag: str) -> str:
     except (ValueError, UnknownLocaleError):
         return code
     return name or code
+
+
+def plural_category(count: int, tag: str) -> str:
+    """The CLDR plural category of `count` in language `tag`: one, two, few, many, other..."""
+    return babel_locale(tag).plural_form(count)
+
+
+def file_size(size: int, tag: str) -> str:
+    """A file size in kilobytes (or megabytes), written the reader's way, e.g. 42 kB."""
+    if size >= 1_000_000:
+        return format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short", locale=babel_locale(tag))
+    return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=babel_locale(tag))

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from carepath.check_paths import inside
+from carepath.check_text import Lines, hidden_problem
 from carepath.messages import problem
 from carepath.problems import Problem, relative
 
@@ -18,6 +20,13 @@ Positions = dict[tuple[str | int, ...], tuple[int, int]]
 NEUTRAL_FILES = ("toolkit", "signs", "steps", "pathways", "services")
 TEXT_FILES = ("toolkit", "signs", "steps", "pathways", "services")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+MAX_VALUES = 100_000  # more than any toolkit file holds; stops '&'/'*' alias bombs
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+UNKNOWN_TAG = re.compile(r"constructor for the tag '([^']*)'")
+
+
+class _TooBig(Exception):
+    """A file grew past MAX_VALUES values while its aliases were expanded."""
 
 
 @dataclass
@@ -27,6 +36,7 @@ class YamlFile:
     path: str
     data: Any
     positions: Positions = field(default_factory=dict)
+    text: str = ""
 
     def where(self, keys: tuple[str | int, ...]) -> tuple[int, int]:
         """The line and column of the value at `keys`, or of its nearest parent that has one."""
@@ -44,6 +54,7 @@ class MarkdownFile:
     meta: YamlFile
     body: str
     body_line: int
+    text: str = ""
 
 
 @dataclass
@@ -64,10 +75,15 @@ class _Composer(yaml.SafeLoader):
 
 def _plain(
     node: yaml.Node, loader: _Composer, path: tuple[str | int, ...], positions: Positions,
-    file: str, problems: list[Problem],
+    file: str, problems: list[Problem], budget: list[int],
 ) -> Any:
     """Turn a composed YAML node into plain data, recording positions and duplicate keys."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig
     positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_TAGS:
+        problems.append(problem("yaml.tag", file, *positions[path], tag=node.tag.replace("tag:yaml.org,2002:", "!!")))
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: dict[str, Any] = {}
@@ -81,12 +97,12 @@ def _plain(
                 ))
                 continue
             positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _plain(value_node, loader, (*path, key), positions, file, problems)
+            result[key] = _plain(value_node, loader, (*path, key), positions, file, problems, budget)
             positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _plain(item, loader, (*path, i), positions, file, problems)
+            _plain(item, loader, (*path, i), positions, file, problems, budget)
             for i, item in enumerate(node.value)
         ]
     if node.tag == "tag:yaml.org,2002:timestamp":
@@ -97,44 +113,68 @@ def _plain(
 def parse_yaml(text: str, file: str) -> tuple[YamlFile | None, list[Problem]]:
     """Parse YAML text safely; return the file (None if unreadable) and the problems found."""
     problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent]:
             problems.append(problem("yaml.tab", file, number, line.index("\t") + 1))
     if problems:
         return None, problems
-    loader = _Composer(text)
+    try:
+        loader = _Composer(text)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (a control character)
+        code = ord(text[error.position]) if error.position < len(text) else 0
+        return None, [hidden_problem(code, file, *Lines(text).at(error.position))]
     try:
         node = loader.get_single_node()
         positions: Positions = {}
-        data = {} if node is None else _plain(node, loader, (), positions, file, problems)
+        data = {} if node is None else _plain(node, loader, (), positions, file, problems, [MAX_VALUES])
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.append(problem("yaml.syntax", file, line, column, detail=error.problem or str(error)))
+        unknown = UNKNOWN_TAG.search(error.problem or "")
+        if unknown:
+            tag = unknown.group(1).replace("tag:yaml.org,2002:", "!!")
+            problems.append(problem("yaml.tag", file, line, column, tag=tag))
+        else:
+            problems.append(problem("yaml.syntax", file, line, column, detail=error.problem or str(error)))
         return None, problems
+    except _TooBig:
+        return None, [problem("yaml.too_big", file, 1, 1, limit=MAX_VALUES)]
+    except RecursionError:
+        return None, [problem("yaml.too_deep", file, 1, 1)]
     finally:
         loader.dispose()
-    return YamlFile(file, data, positions), problems
+    return YamlFile(file, data, positions, text), problems
+
+
+def _read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
+    """A file's text (a UTF-8 byte-order mark dropped), or the place of the first byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = len(data[data.rfind(b"\n", 0, error.start) + 1:error.start].decode("utf-8", "replace")) + 1
+        return None, [problem("file.encoding", file, line, column)]
 
 
 def read_yaml(path: Path, root: Path) -> tuple[YamlFile | None, list[Problem]]:
     """Read and parse one YAML file."""
     file = relative(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return None, [problem("file.encoding", file, 1, error.start + 1)]
-    return parse_yaml(text, file)
+    if not inside(path, root):
+        return None, []  # check_paths reports links that lead outside; never read what they point to
+    text, problems = _read_text(path, file)
+    return parse_yaml(text, file) if text is not None else (None, problems)
 
 
 def read_markdown(path: Path, root: Path) -> tuple[MarkdownFile | None, list[Problem]]:
     """Read a Markdown page and its YAML front matter."""
     file = relative(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return None, [problem("file.encoding", file, 1, error.start + 1)]
+    if not inside(path, root):
+        return None, []  # check_paths reports links that lead outside; never read what they point to
+    text, problems = _read_text(path, file)
+    if text is None:
+        return None, problems
     match = FRONT_MATTER.match(text)
     if not match:
         return None, [problem("page.no_front_matter", file, 1, 1)]
@@ -144,7 +184,7 @@ def read_markdown(path: Path, root: Path) -> tuple[MarkdownFile | None, list[Pro
     # front matter starts on line 2: shift every recorded line by one
     meta.positions = {k: (line + 1, col) for k, (line, col) in meta.positions.items()}
     body_line = text[: match.end()].count("\n") + 1
-    return MarkdownFile(file, path.stem, meta, text[match.end():], body_line), problems
+    return MarkdownFile(file, path.stem, meta, text[match.end():], body_line, text), problems
 
 
 def load_sources(root: Path) -> tuple[Sources, list[Problem]]:

@@ -8,28 +8,129 @@ E, W = Severity.ERROR, Severity.WARNING
 
 # code -> (severity, what is wrong, how to fix it). Placeholders are filled by `problem`.
 MESSAGES: dict[str, tuple[Severity, str, str]] = {
+    # files and YAML
     "file.missing": (E, "this file is missing", "create it; copy the example toolkit's file of the same name as a start"),
     "file.encoding": (E, "this file is not UTF-8 text", "save the file with UTF-8 encoding in your editor"),
     "yaml.tab": (E, "a tab is used for indentation; YAML only allows spaces", "replace the tab at the start of this line with spaces"),
     "yaml.syntax": (E, "this is not valid YAML: {detail}", "check the indentation and the colons on this line and the one before it; put text that contains ': ' or starts with a special character in quotes"),
     "yaml.duplicate_key": (E, "'{key}' is written twice (first on line {first_line}); only one can be kept", "remove one of the two, or merge them"),
+    "yaml.tag": (E, "'{tag}' is a special YAML tag; toolkit files may only hold text, numbers, true/false, lists and fields", "remove '{tag}' and write the value as plain text"),
+    "yaml.too_big": (E, "this file grows to more than {limit} values when its '&' anchors and '*' aliases are repeated", "write the values out instead of repeating them with & and *"),
+    "yaml.too_deep": (E, "this file is nested too deeply to be read", "use fewer levels of indentation, lists inside lists or brackets inside brackets"),
+    # the published JSON Schemas
     "schema.unknown_key": (E, "'{key}' is not a field here", "{suggestion}"),
     "schema.missing_key": (E, "'{key}' is required here but missing", "add '{key}:' with a value"),
     "schema.wrong_type": (E, "'{key}' should be {expected}, not {actual}", "write {expected} here"),
     "schema.empty": (E, "'{key}' is empty", "write a value, or remove the line"),
     "schema.invalid": (E, "'{key}': {detail}", "{hint}"),
+    # pages
     "page.no_front_matter": (E, "this page has no front matter", "start the file with a '---' line, a 'title:' line and another '---' line"),
+    "page.unknown_in_order": (E, "'{name}' is listed in 'pages:' but there is no page content/{tag}/pages/{name}.md", "create that page, or remove '{name}' from the list{suggestion}"),
+    "page.no_source": (W, "this page has no original in the source language (content/{tag}/pages/{name}.md), so it is never published", "create content/{tag}/pages/{name}.md, or give this file the name of the page it translates{suggestion}"),
+    # ids
     "id.duplicate": (E, "the id '{id}' is used twice in this list (first on line {first_line})", "give each entry its own id"),
     "id.unknown_service": (E, "pathway '{pathway}' refers to a service '{id}' that does not exist", "use one of the ids in content/services.yml{suggestion}"),
     "id.unknown_text": (E, "'{id}' is not an id of content/{topic}.yml, so this text is never shown", "use an id from content/{topic}.yml{suggestion}, or add the id there"),
     "id.no_source_text": (E, "'{id}' has no text in the source language", "add '{id}:' with its text to {file}"),
-    "locale.no_entry": (E, "content/{tag}/ has no locales/{tag}.yml, so this language is not built", "run `python build.py new-locale {tag}` or create locales/{tag}.yml"),
+    # languages
+    "locale.no_entry": (E, "content/{tag}/ has no locales/{tag}.yml, so this language is not built", "run `python build.py new-locale {tag}`, or create locales/{tag}.yml (copy locales/es.yml and translate it)"),
     "locale.no_content": (E, "locales/{tag}.yml has no content/{tag}/ folder", "create content/{tag}/ (it may start empty: every text falls back to the source language)"),
     "locale.no_source": (E, "the source language '{tag}' named in content/toolkit.yml has no locales/{tag}.yml or content/{tag}/", "set source_locale to a language that exists"),
+    "locale.bad_tag": (E, "'{tag}' is not a valid language tag (BCP 47)", "{suggestion}"),
+    # contacts
+    "region.unknown": (E, "'{region}' is not a country or region whose phone numbers can be read", "write the two-letter country code (ISO 3166-1), e.g. US, GB, KE or IN"),
     "phone.invalid": (E, "'{number}' is not a valid phone number for region {region}", "write the number as it is dialled in {region}, or with its country code (+...)"),
     "phone.unparsable": (E, "'{number}' cannot be read as a phone number: {detail}", "write only digits, spaces, brackets, dashes and a leading +"),
+    "tel.not_e164": (E, "the phone link '{href}' is not in international form (E.164), so some phones cannot dial it", "write it as {e164}"),
+    "url.malformed": (E, "'{url}' is not a valid web address: {reason}", "write the address as your browser shows it, starting with https://, e.g. https://www.example.org/help"),
+    "url.http": (W, "'{url}' starts with http://, which is not encrypted: what readers see and send can be read or changed on the way", "write '{https}' if the site opens with https:// (almost every site does)"),
+    "url.scheme": (E, "'{url}' is not a web, e-mail or phone address ('{scheme}:' links are not allowed)", "link to a web page with https://..., an e-mail address with mailto:... or a phone number with tel:+..."),
+    "email.invalid": (E, "'{email}' is not a valid e-mail address: {detail}", "check the address letter by letter; it has the form name@organisation.org"),
+    # freshness and release
     "freshness.stale": (W, "service '{id}' was last verified on {date}, {days} days ago (the limit is {limit})", "check its details with the service and set 'verified:' to the date you did"),
+    "freshness.stale_release": (E, "service '{id}' was last verified on {date}, {days} days ago (the limit is {limit}); a release may not publish details this old", "check its details with the service and set 'verified:' to the date you did"),
     "freshness.future": (E, "the date {date} is in the future", "write the date it was really done (YYYY-MM-DD)"),
+    "release.example_contact": (E, "'{value}' is example data: {why}; a release may not publish it", "replace it with the service's real {kind}, checked with the service"),
+    "release.example": (E, "this toolkit is still marked as example data ('example: true'); a release may not publish example data", "replace the example services, numbers and texts with your community's own, then set 'example: false'"),
+    # links, images and paths in Markdown and in texts
+    "link.no_page": (E, "the link '{href}' leads nowhere: there is no page '{name}.md'", "link to one of: {choices}{suggestion}"),
+    "link.no_anchor": (E, "the link '{href}' leads to a heading '{anchor}' that is not in {target}{where}", "{suggestion}give the heading you mean an explicit id, e.g. '## Its title {{ #{anchor} }}'"),
+    "link.no_file": (E, "the link '{href}' leads to {target}, which does not exist", "check the file's name and folder: a link is relative to the file it is written in{hint}"),
+    "image.missing": (E, "the image '{src}' does not exist (looked for {target})", "put the image file there, or correct its name (capital letters count)"),
+    "image.remote": (E, "'{src}' is loaded from another web site: the toolkit makes no request to any other host, so that readers' visits stay private", "save the file in the repository, next to this page, and use its file name here"),
+    "path.outside": (E, "'{href}' points outside the toolkit's folder (to {target})", "only use files inside the repository: copy the file in and point to the copy"),
+    "path.symlink_out": (E, "{what} is a symbolic link that leads outside the toolkit's folder (to {target})", "replace the link by a real copy of the file, inside the repository"),
+    # raw HTML that can run code or load other sites
+    "html.tag": (E, "raw HTML <{tag}> is not allowed: it can run code or load other sites in readers' browsers", "remove the <{tag}> element and write its content in Markdown{hint}"),
+    "html.event": (E, "the HTML attribute '{attr}' runs code in readers' browsers and is not allowed", "remove {attr}=\"...\" from this tag"),
+    "html.script_url": (E, "'{url}' is a '{scheme}:' address, which runs code when it is opened", "link to a web page (https://...) instead, or remove the link"),
+    "html.remote_style": (E, "this style loads '{url}' from another web site", "remove the @import or url(...): the toolkit's pages must not load anything from other hosts"),
+    # hidden characters and wording
+    "text.bidi": (E, "a direction-changing character, {name} (U+{codepoint}), is hidden here{form}: it can make a phone number or a link read differently from what it is", "delete it; carepath sets the writing direction of each language itself ('direction:' in locales/<tag>.yml)"),
+    "text.invisible": (E, "an invisible character, {name} (U+{codepoint}), is hidden here{form}: it can make a phone number, a link or a word read differently from what it is", "delete it{note}; if the text was copied from another document, type the words around it again"),
+    "safe.wording": (W, "'{found}' is wording that safe-messaging guides on suicide advise against{why}", "write '{instead}' instead (see {source})"),
+    "print.missing_glyph": (E, "'{char}' (U+{codepoint} {name}) has no glyph in this language's print fonts ({fonts}): it would print as an empty box", "add a font for the {suggestion}"),
+    "print.no_qr": (W, "{detail}", "set site_url: in mkdocs.yml to the address the website is published at, e.g. https://toolkit.example.org/"),
+}
+
+# Parts of messages, filled in by the checks (hints, reasons, suggestions).
+FRAGMENTS: dict[str, str] = {
+    "did_you_mean": "did you mean '{choice}'?",
+    "did_you_mean_paren": " (did you mean '{choice}'?)",
+    "did_you_mean_anchor": "did you mean '#{choice}'? If not, ",
+    "allowed_here": "allowed here: {choices}",
+    "remove_it": "remove it",
+    "not_allowed": "'{value}' is not allowed",
+    "wrong_form": "'{value}' is not in the right form",
+    "example_form": "write it in the form the example toolkit uses",
+    "not_an_id": "this is not a valid id",
+    "id_form": "ids use lower-case letters, digits and hyphens, e.g. crisis-line",
+    "url.space": "it contains a space",
+    "url.no_slashes": "'{scheme}:' must be followed by '//' and the site name",
+    "url.userinfo": "it has an '@' before the site name, which hides the real address",
+    "url.port": "the port number after ':' is not valid",
+    "url.no_host": "it has no site name after '//'",
+    "url.bad_characters": "the site name '{host}' contains {characters}, which site names cannot have",
+    "url.double_dot": "the site name '{host}' has two dots in a row",
+    "url.no_dot": "the site name '{host}' has no dot (such as .org or .com)",
+    "url.hyphen": "a part of the site name '{host}' starts or ends with '-'",
+    "url.idna": "the site name '{host}' is not a valid international name",
+    "url.long_label": "a part of the site name '{host}' is longer than 63 letters",
+    "url.protocol_relative": "it starts with '//': write https: in front of it",
+    "url.looks_like_site": "; a web address must start with https://",
+    "tel.e164": "{scheme}:{number}",
+    "tel.e164_form": "{scheme}: followed by +, the country code and the number, with no spaces (e.g. tel:+14135550100)",
+    "tag.registry": "use a tag of the IANA language subtag registry, such as en, es, ar, sw, fa or pt-BR",
+    "html.hint.iframe": " (link to the page or video instead)",
+    "html.hint.link": " (the site's own style comes from the theme)",
+    "html.hint.svg": " (save the drawing as an .svg file and show it with ![description](file.svg))",
+    "anchor.generated_page": "the page {name}.md",
+    "anchor.untranslated_one": " (in the {tags} site, which shows this page untranslated)",
+    "anchor.untranslated_many": " (in the {tags} sites, which show this page untranslated)",
+    "anchor.untranslated_text_one": " (in the {tags} site, which shows this text untranslated)",
+    "anchor.untranslated_text_many": " (in the {tags} sites, which show this text untranslated)",
+    "and": " and ",
+    "or": " or ",
+    "symlink.file": "this file",
+    "symlink.folder": "this folder",
+    "symlink.link": "'{href}'",
+    "text.written_as": " (written as '{form}')",
+    "text.joiner_note": " (it is only needed between two letters of scripts such as Arabic, Persian or Devanagari)",
+    "safe.why": ": {why}",
+    "example.domain": "a web or e-mail address under a name reserved for examples, which reaches no one",
+    "example.phone": "a phone number in the 555-0100 to 555-0199 range, reserved for fiction, which reaches no one",
+    "kind.url": "web address",
+    "kind.email": "e-mail address",
+    "kind.phone": "phone number",
+}
+
+# Sentences the command line prints around the problems (not tied to a file).
+TEXTS: dict[str, str] = {
+    "check.verdict": "check {verdict}: {summary}",
+    "build.stopped": "build stopped: nothing was written; the previous site is unchanged",
+    "build.failed": "build failed: {error}; nothing was written and the previous site is unchanged",
+    "build.interrupted": "build interrupted: nothing was written; the previous site is unchanged",
+    "serve.not_rebuilt": "not rebuilt: fix the problems above; the preview shows the last good build",
 }
 
 
@@ -39,3 +140,13 @@ def problem(code: str, path: str, line: int, column: int, **values: object) -> P
     return Problem(
         path, line, column, severity, message.format(**values), fix.format(**values), code
     )
+
+
+def fragment(key: str, **values: object) -> str:
+    """A part of a message, from FRAGMENTS, with its placeholders filled."""
+    return FRAGMENTS[key].format(**values)
+
+
+def text(key: str, **values: object) -> str:
+    """A command-line sentence of TEXTS with its placeholders filled."""
+    return TEXTS[key].format(**values)

@@ -219,6 +219,16 @@ def handout_path(toolkit: LocalizedToolkit, topic: str, paper: str) -> str:
     return f"{locale_prefix(toolkit)}print/{TOPIC_FILES[topic]}-{paper}.pdf"
 
 
+def booklet_path(toolkit: LocalizedToolkit, paper: str) -> str:
+    """The site path of a language's whole-toolkit booklet PDF, e.g. es/print/booklet-a4.pdf."""
+    return f"{locale_prefix(toolkit)}print/booklet-{paper}.pdf"
+
+
+def cards_path(toolkit: LocalizedToolkit, paper: str) -> str:
+    """The site path of a language's sheet of pocket cards, e.g. es/print/cards-a4.pdf."""
+    return f"{locale_prefix(toolkit)}print/cards-{paper}.pdf"
+
+
 def parse_phone(number: str, region: str) -> Phone:
     """Parse a phone number of `region` into its display and E.164 forms."""
     if shortnumberinfo.is_emergency_number(number, region) or (

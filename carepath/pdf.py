@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -10,7 +11,7 @@ import time
 import warnings
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from carepath.render_print import PrintJob
@@ -26,11 +27,13 @@ ISOLATED_FONTCONFIG = """<?xml version="1.0"?>
 
 @dataclass
 class PdfStats:
-    """What write_pdfs did: PDFs rendered, PDFs copied from the cache, and the time it took."""
+    """What write_pdfs did: PDFs rendered, PDFs copied from the cache, the time it took, and each PDF's size."""
 
     rendered: int
     reused: int
     seconds: float
+    # site-relative path (PrintJob.path) -> (pages, bytes), for links such as "Handout, A4, 2 pages, 180 KB"
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
@@ -66,25 +69,44 @@ def _init_worker(fontconfig_file: str) -> None:
     import weasyprint  # noqa: F401  (import once per worker, not once per PDF)
 
 
-def render_pdf(job: PrintJob) -> bytes:
-    """Render one job to PDF bytes: tagged PDF/UA-1, dated by the HTML's dcterms metadata."""
+def render_pdf(job: PrintJob) -> tuple[bytes, int]:
+    """Render one job: tagged PDF/UA-1, dated by the HTML's dcterms metadata; the bytes and the page count."""
     from weasyprint import HTML
 
-    return HTML(string=job.html, base_url=job.base_url).write_pdf(pdf_variant="pdf/ua-1")
+    document = HTML(string=job.html, base_url=job.base_url).render()
+    return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
 
 
-def _render_to_cache(job: PrintJob, cache_dir: Path) -> Path:
-    """Render a job in a worker and store the PDF in the cache under its key."""
+def _pages_file(cache_dir: Path, key: str) -> Path:
+    """Where the cache keeps a PDF's page count, beside the PDF (reading it back needs no PDF parser)."""
+    return cache_dir / f"{key}.json"
+
+
+def _cached(cache_dir: Path, key: str) -> tuple[Path, int] | None:
+    """A cached PDF and its page count, or None if either is missing or unreadable."""
+    pdf, pages = cache_dir / f"{key}.pdf", _pages_file(cache_dir, key)
+    try:
+        count = json.loads(pages.read_text(encoding="utf-8"))["pages"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (pdf, int(count)) if pdf.is_file() else None
+
+
+def _render_to_cache(job: PrintJob, cache_dir: Path) -> tuple[Path, int]:
+    """Render a job in a worker and store the PDF, then its page count, in the cache under its key."""
     target = cache_dir / f"{job.key}.pdf"
-    _atomic_write(target, render_pdf(job))
-    return target
+    data, pages = render_pdf(job)
+    _atomic_write(target, data)
+    _atomic_write(_pages_file(cache_dir, job.key), json.dumps({"pages": pages}).encode("utf-8"))
+    return target, pages
 
 
-def _publish(cached: Path, out_dir: Path, job: PrintJob) -> None:
-    """Copy a cached PDF to its place in the output folder."""
+def _publish(cached: Path, out_dir: Path, job: PrintJob) -> int:
+    """Copy a cached PDF to its place in the output folder; its size in bytes."""
     target = out_dir / job.path
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, target)
+    return target.stat().st_size
 
 
 def write_pdfs(
@@ -95,39 +117,43 @@ def write_pdfs(
     started = time.perf_counter()
     report = progress or (lambda _message: None)
     cache_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, tuple[int, int]] = {}
     reused = 0
     todo: dict[str, list[PrintJob]] = {}  # key -> jobs; identical jobs are rendered once
     for job in jobs:
-        cached = cache_dir / f"{job.key}.pdf"
-        if cached.is_file():
-            _publish(cached, out_dir, job)
+        cached = _cached(cache_dir, job.key)
+        if cached:
+            files[job.path] = (cached[1], _publish(cached[0], out_dir, job))
             reused += 1
             report(f"{job.path} (unchanged)")
         else:
             todo.setdefault(job.key, []).append(job)
     if todo:
         count = min(workers or os.cpu_count() or 1, len(todo))
+        # Longest documents first (booklets), so that no worker starts one when the others are done.
+        order = sorted(todo.values(), key=lambda same: len(same[0].html), reverse=True)
         # spawn: a fresh interpreter per worker, so fontconfig starts from the isolated configuration
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
             max_workers=count, mp_context=context,
             initializer=_init_worker, initargs=(str(_fontconfig_file(cache_dir)),),
         ) as pool:
-            futures: dict[Future[Path], list[PrintJob]] = {
-                pool.submit(_render_to_cache, same[0], cache_dir): same for same in todo.values()
+            futures: dict[Future[tuple[Path, int]], list[PrintJob]] = {
+                pool.submit(_render_to_cache, same[0], cache_dir): same for same in order
             }
             pending = set(futures)
             try:
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_EXCEPTION)
                     for future in done:
-                        cached = future.result()  # re-raises a worker's error here
+                        cached_pdf, pages = future.result()  # re-raises a worker's error here
                         for job in futures[future]:
-                            _publish(cached, out_dir, job)
+                            files[job.path] = (pages, _publish(cached_pdf, out_dir, job))
                             report(f"{job.path} (rendered)")
             except BaseException:
                 for future in pending:  # do not render the rest for nothing
                     future.cancel()
                 raise
     rendered = sum(len(same) for same in todo.values())
-    return PdfStats(rendered=rendered, reused=reused, seconds=time.perf_counter() - started)
+    files = {job.path: files[job.path] for job in jobs}  # in the order of the jobs
+    return PdfStats(rendered=rendered, reused=reused, seconds=time.perf_counter() - started, files=files)

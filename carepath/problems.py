@@ -80,7 +80,9 @@ class ToolkitError(Exception):
 
 def relative(path: Path, root: Path) -> str:
     """A path as the writer sees it: relative to the toolkit's root, with forward slashes."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    for absolute in (lambda p: p.absolute(), lambda p: p.resolve()):
+        try:
+            return absolute(path).relative_to(absolute(root)).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

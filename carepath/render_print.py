@@ -1,6 +1,7 @@
-"""Render stage (print): every handout in every language and paper size as an HTML document for WeasyPrint.
+"""Render stage (print): the print kit of every language as HTML documents for WeasyPrint.
 
-Pure: it reads templates, stylesheets and fonts, and writes nothing. carepath.pdf turns the jobs into PDFs.
+Per language and paper size: one handout per topic, the booklet of the whole toolkit and a sheet of pocket
+cards. Pure: it reads templates, stylesheets and fonts, and writes nothing. carepath.pdf makes the PDFs.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import html.parser
 import importlib.metadata
 import re
 import unicodedata
+import xml.etree.ElementTree as etree
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -17,21 +19,45 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import fontpkg
+import markdown
+import segno
 from fontTools.ttLib import TTCollection, TTFont
+from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 
-from carepath.model import HANDOUTS, PAPERS, LocalizedToolkit, Model, handout_path
+from carepath.model import (
+    HANDOUTS,
+    PAPERS,
+    TOPIC_FILES,
+    LocalizedToolkit,
+    Model,
+    Page,
+    Service,
+    booklet_path,
+    cards_path,
+    handout_path,
+    locale_prefix,
+)
 from carepath.templating import make_environment
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 # Characters a family name may hold: it is written unescaped into a CSS string by the template.
 FAMILY_NAME = re.compile(r"^[\w \-.]+$")
 # Bump when the way carepath turns HTML into a PDF changes, so that cached PDFs are not reused.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
+# The Markdown extensions the website uses for free pages (mkdocs.yml), so the booklet reads the same.
+PAGE_EXTENSIONS = ("attr_list", "admonition", "md_in_html")
+NO_SITE_URL = (
+    "no site_url in mkdocs.yml: the handouts and pocket cards are printed without QR codes; "
+    "set site_url to the address the website is published at"
+)
 
 
 @dataclass(frozen=True)
 class PrintJob:
-    """One handout to render: the HTML document and everything that decides its PDF's bytes."""
+    """One PDF to render: the HTML document and everything that decides its PDF's bytes."""
 
     path: str  # site-relative output path, e.g. "es/print/signs-a4.pdf"
     html: str  # the complete HTML document
@@ -39,6 +65,30 @@ class PrintJob:
     lang: str
     fonts: tuple[str, ...]  # absolute paths of the font files this job uses
     key: str  # sha256 over html, CSS files, font files and the WeasyPrint version
+    kind: str = "handout"  # handout | booklet | cards
+    paper: str = "a4"
+    url: str | None = None  # the web page its QR code opens (None: no QR code)
+
+
+class PrintJobs(list[PrintJob]):
+    """The jobs of render_print, with what the build should tell its user (e.g. QR codes left out)."""
+
+    def __init__(self, jobs: Iterable[PrintJob] = (), warnings: Iterable[str] = ()) -> None:
+        super().__init__(jobs)
+        self.warnings: list[str] = list(warnings)
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code for a template: the address it opens and an inline SVG of it (data made by segno)."""
+
+    url: str
+    svg: Markup
+
+    @property
+    def display(self) -> str:
+        """The address as people type it: no scheme, no final slash."""
+        return re.sub(r"^https?://", "", self.url).rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -148,31 +198,145 @@ def job_key(html: str, css_files: Iterable[Path], fonts: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def render_print(model: Model, root: Path) -> list[PrintJob]:
-    """Every handout (language x topic x paper) as an HTML document with its fonts and cache key."""
+# --- QR codes and web addresses -------------------------------------------------------------------
+
+
+def checked_site_url(site_url: str | None) -> tuple[str | None, list[str]]:
+    """The site's address ending in '/', or None and a warning when QR codes cannot be made."""
+    if not site_url:
+        return None, [NO_SITE_URL]
+    parsed = urlparse(site_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return None, [f"site_url {site_url!r} is not an http(s) address: the PDFs are printed without QR codes"]
+    return site_url.rstrip("/") + "/", []
+
+
+def page_url(site_url: str, toolkit: LocalizedToolkit, file: str | None = None) -> str:
+    """The address of a web page in the toolkit's language; without `file`, its home page."""
+    return f"{site_url}{locale_prefix(toolkit)}{f'{file}.html' if file else ''}"
+
+
+def qr_code(url: str) -> QrCode:
+    """A QR code of `url` as inline SVG: medium error correction survives a worn or smudged print."""
+    code = segno.make(url, error="m", boost_error=False)
+    # The <title> becomes the figure's alternative text in the tagged PDF; the size comes from print.css.
+    svg = code.svg_inline(scale=1, border=4, omitsize=True, title=url, svgclass="cp-qr-code", lineclass=None)
+    return QrCode(url, Markup(svg))
+
+
+# --- Free pages in the booklet ----------------------------------------------------------------------
+
+
+def chapter_id(name: str) -> str:
+    """The booklet's anchor of a chapter: a topic's page file (e.g. first-support) or a free page's name."""
+    return f"chapter-{name}"
+
+
+class _BookletLinks(Treeprocessor):
+    """Points links between pages at the booklet's chapters; other relative links at the website."""
+
+    def __init__(self, md: markdown.Markdown, page: str, chapters: set[str], online: str | None) -> None:
+        super().__init__(md)
+        self.page, self.chapters, self.online = page, chapters, online
+
+    def run(self, root: etree.Element) -> None:
+        """Rewrite every <a href> of the page."""
+        for link in root.iter("a"):
+            href = link.get("href")
+            url = urlparse(href or "")
+            if href is None or url.scheme or url.netloc:
+                continue  # https:, mailto:, tel: work in print as they are
+            name = url.path.removeprefix("./").removesuffix(".md") if url.path.endswith(".md") else url.path
+            if not url.path:  # an anchor of this page
+                link.set("href", f"#{self.page}-{url.fragment}" if url.fragment else "#")
+            elif name in self.chapters:
+                target = f"{name}-{url.fragment}" if url.fragment else chapter_id(name)
+                link.set("href", f"#{target}")
+            elif self.online:
+                link.set("href", urljoin(self.online, f"{name}.html" if url.path.endswith(".md") else href))
+            else:
+                link.attrib.pop("href")  # a file of the website the PDF cannot reach
+
+
+class _BookletLinksExtension(Extension):
+    """Registers _BookletLinks after the inline patterns have made the links."""
+
+    def __init__(self, page: str, chapters: set[str], online: str | None) -> None:
+        super().__init__()
+        self.page, self.chapters, self.online = page, chapters, online
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # the name is Markdown's API
+        """Add the tree processor."""
+        md.treeprocessors.register(_BookletLinks(md, self.page, self.chapters, self.online), "cp-links", 5)
+
+
+def page_body(page: Page, chapters: set[str], online: str | None) -> Markup:
+    """A free page's Markdown body as HTML for the booklet, heading ids prefixed with the page's name."""
+    def slugify(value: str, separator: str) -> str:
+        """Heading ids unique in the whole booklet, in any script."""
+        return f"{page.name}-{slugify_unicode(value, separator)}"
+
+    converter = markdown.Markdown(extensions=[
+        *PAGE_EXTENSIONS, TocExtension(slugify=slugify, permalink=False),
+        _BookletLinksExtension(page.name, chapters, online),
+    ])
+    return Markup(converter.convert(page.body))
+
+
+def key_services(toolkit: LocalizedToolkit) -> list[Service]:
+    """Services with a phone number, most urgent first: in the order the referral pathway names them."""
+    named = [service for point in toolkit.pathways for service in point.services]
+    ordered = {service.id: service for service in [*named, *toolkit.services] if service.phone}
+    return list(ordered.values())
+
+
+# --- Jobs -------------------------------------------------------------------------------------------
+
+
+def render_print(model: Model, root: Path, site_url: str | None = None) -> PrintJobs:
+    """Every PDF of the print kit as an HTML document with its fonts and cache key, and warnings.
+
+    Per language and paper: the handouts (HANDOUTS), the booklet and the pocket cards. With `site_url`
+    (mkdocs.yml's), each has a QR code of the same page in the same language online; without, none
+    and a warning.
+    """
     folder = root / "print"
     env = make_environment(folder / "templates", html=True)
-    css_files = sorted((folder / "css").glob("*.css"))
+    env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id)
+    css_files = sorted(path for path in (folder / "css").rglob("*") if path.is_file())
     base_url = folder.resolve().as_uri() + "/"
-    jobs: list[PrintJob] = []
+    online, warnings = checked_site_url(site_url)
+    jobs = PrintJobs(warnings=warnings)
     for toolkit in model.toolkits:
         families = job_families(toolkit)
         faces = [face for family in families for face in family_faces(family, folder / "fonts")]
         font_paths = tuple(dict.fromkeys(str(face.path) for face in faces))
+        home = page_url(online, toolkit) if online else None
+        chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages)}
+        documents: list[tuple[str, str, str, str | None, dict[str, object]]] = []
         for topic in HANDOUTS:
-            template = env.get_template(f"{topic}.html.j2")
+            url = page_url(online, toolkit, TOPIC_FILES[topic]) if online else None
             for paper in PAPERS:
-                html = template.render(
-                    toolkit=toolkit, handout=topic, paper=paper, font_faces=faces, font_families=families,
-                )
-                jobs.append(PrintJob(
-                    path=handout_path(toolkit, topic, paper),
-                    html=html,
-                    base_url=base_url,
-                    lang=toolkit.locale.tag,
-                    fonts=font_paths,
-                    key=job_key(html, css_files, (Path(p) for p in font_paths)),
-                ))
+                documents.append((handout_path(toolkit, topic, paper), "handout", f"{topic}.html.j2", url,
+                                  {"handout": topic, "paper": paper}))
+        bodies = {page.name: page_body(page, chapters, home) for page in toolkit.pages}
+        services = key_services(toolkit)
+        for paper in PAPERS:
+            documents.append((booklet_path(toolkit, paper), "booklet", "booklet.html.j2", home,
+                              {"paper": paper, "page_bodies": bodies, "services": services}))
+        for paper in PAPERS:
+            documents.append((cards_path(toolkit, paper), "cards", "cards.html.j2", home,
+                              {"paper": paper, "services": services}))
+        for path, kind, template, url, context in documents:
+            html = env.get_template(template).render(
+                toolkit=toolkit, font_faces=faces, font_families=families,
+                qr=qr_code(url) if url else None, **context,
+            )
+            jobs.append(PrintJob(
+                path=path, html=html, base_url=base_url, lang=toolkit.locale.tag, fonts=font_paths,
+                key=job_key(html, css_files, (Path(p) for p in font_paths)),
+                kind=kind, paper=str(context["paper"]), url=url,
+            ))
     return jobs
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import material
 
-from carepath.formatting import language_name
+from carepath.formatting import file_size, language_name, plural_category
 from carepath.model import (
     HANDOUTS,
     PAPERS,
@@ -17,6 +17,8 @@ from carepath.model import (
     LocalizedToolkit,
     Model,
     Text,
+    booklet_path,
+    cards_path,
     handout_path,
     locale_prefix,
 )
@@ -25,6 +27,7 @@ from carepath.translation import LocaleStatus
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 HOOKS = Path(__file__).parent / "site_hooks.py"
+PRINT_KIT_PAGE = "print-kit"
 STATUS_PAGE = "translation-status"  # for translators; published in every language, left out of the navigation
 # lunr.js languages Material ships stemmers for; others search without stemming.
 LUNR_LANGUAGES = set(
@@ -53,6 +56,7 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
     names = {"language": toolkit.locale.name, "source_language": language_name(toolkit.source.tag, tag)}
     return {
         "lang": tag,
+        "source_lang": toolkit.source.tag,
         "dir": toolkit.locale.direction,
         "prefix": locale_prefix(toolkit),
         "example": toolkit.example,
@@ -60,6 +64,14 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
             "phone": toolkit.emergency.phone.display,
             "tel": toolkit.emergency.phone.e164,
             "label": _text(toolkit, toolkit.emergency.label),
+            # what a screen reader says for the banner's tel: link, e.g. "Call Emergency services on 911"
+            "call": _text(toolkit, toolkit.ui(
+                "services.call", name=str(toolkit.emergency.label.value), phone=toolkit.emergency.phone.display,
+            )),
+        },
+        "quick_exit": {  # shown only when mkdocs.yml sets extra.carepath_quick_exit: true
+            "label": _text(toolkit, toolkit.ui("exit.label")),
+            "hint": _text(toolkit, toolkit.ui("exit.hint")),
         },
         "banner": {
             "label": _text(toolkit, toolkit.ui("banner.label")),
@@ -76,12 +88,50 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
     }
 
 
-def _pdf_links(toolkit: LocalizedToolkit, topic: str) -> list[dict[str, Any]]:
-    """The handouts a topic page offers for download."""
-    return [
-        {"href": handout_path(toolkit, topic, paper), "label": _text(toolkit, toolkit.ui(f"print.{paper}"))}
-        for paper in PAPERS
+def pdf_label(toolkit: LocalizedToolkit, kind_key: str, info: tuple[int, int] | None) -> Text:
+    """What a print link gets you, e.g. "Handout, A4, 2 pages, 42 kB", all in one language."""
+    needed = (kind_key, "print.details", "print.pages.other")
+    own, source = toolkit.locale.ui, toolkit.source.ui
+    # the whole label in the source language when this language lacks any of its strings
+    strings, lang = (own, toolkit.locale.tag) if all(k in own for k in needed) else (source, toolkit.source.tag)
+    if info is None or not all(k in strings for k in needed):
+        return toolkit.ui(kind_key)
+    pages, size = info
+    count = strings.get(f"print.pages.{plural_category(pages, lang)}") or strings["print.pages.other"]
+    label = str(strings["print.details"].value).format(
+        kind=strings[kind_key].value, pages=str(count.value).format(count=pages), size=file_size(size, lang),
+    )
+    return Text(label, lang)
+
+
+def _pdf_links(toolkit: LocalizedToolkit, topic: str, pdfs: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
+    """The handouts a topic page offers for download, each saying its pages and size."""
+    links = []
+    for paper in PAPERS:
+        href = handout_path(toolkit, topic, paper)
+        label = pdf_label(toolkit, f"print.{paper}", pdfs.get(href))
+        links.append({"href": href, "label": _text(toolkit, label)})
+    return links
+
+
+def print_kit(toolkit: LocalizedToolkit, pdfs: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
+    """Everything printable in one language, grouped: each handout, the booklet, the pocket cards."""
+
+    def links(kind: str, path_of: Any) -> list[dict[str, Any]]:
+        return [
+            {"href": path_of(paper).removeprefix(locale_prefix(toolkit)),
+             "label": pdf_label(toolkit, f"print.{kind}{paper}", pdfs.get(path_of(paper)))}
+            for paper in PAPERS
+        ]
+
+    groups = [
+        {"title": toolkit.topics[topic].title, "links": links("", lambda p, t=topic: handout_path(toolkit, t, p))}
+        for topic in HANDOUTS
     ]
+    groups.append({"title": toolkit.ui("print.kit.booklet"),
+                   "links": links("booklet.", lambda p: booklet_path(toolkit, p))})
+    groups.append({"title": toolkit.ui("print.kit.cards"), "links": links("cards.", lambda p: cards_path(toolkit, p))})
+    return groups
 
 
 def _meta(
@@ -98,7 +148,9 @@ def _meta(
     return meta
 
 
-def render_pages(model: Model, templates: Path, statuses: list[LocaleStatus]) -> dict[str, str]:
+def render_pages(
+    model: Model, templates: Path, statuses: list[LocaleStatus], pdfs: dict[str, tuple[int, int]]
+) -> dict[str, str]:
     """Every page of every language as Markdown, keyed by its path under docs/."""
     env = make_environment(templates / "site", html=False)
     files: dict[str, str] = {}
@@ -115,7 +167,7 @@ def render_pages(model: Model, templates: Path, statuses: list[LocaleStatus]) ->
         for name, file in TOPIC_FILES.items():
             topic = toolkit.topics[name]
             handout = "pathways" if name == "services" else name
-            pdf = _pdf_links(toolkit, handout) if handout in HANDOUTS else []
+            pdf = _pdf_links(toolkit, handout, pdfs) if handout in HANDOUTS else []
             files[f"{tag}/{file}.md"] = env.get_template(f"{file}.md.j2").render(
                 toolkit=toolkit, topic=topic, services_file=f"{TOPIC_FILES['services']}.md",
                 meta=_meta(topic.title, topic.intro, "partial" if topic.fallback else None, pdf,
@@ -127,6 +179,10 @@ def render_pages(model: Model, templates: Path, statuses: list[LocaleStatus]) ->
                 meta=_meta(page.title, page.description, "untranslated" if page.untranslated else None, [],
                            f"{page.name}.html" if page.outdated else None),
             )
+        files[f"{tag}/{PRINT_KIT_PAGE}.md"] = env.get_template("print-kit.md.j2").render(
+            toolkit=toolkit, groups=print_kit(toolkit, pdfs),
+            meta=_meta(toolkit.ui("print.kit.title"), toolkit.ui("print.kit.intro"), None, []),
+        )
         files[f"{tag}/{STATUS_PAGE}.md"] = env.get_template("translation-status.md.j2").render(
             toolkit=toolkit, statuses=statuses,
             meta=_meta(Text("Translation status", "en"), None, None, []),
@@ -202,12 +258,26 @@ def _plugin_is(entry: Any, name: str) -> bool:
     return key in (name, f"material/{name}")
 
 
+def page_assets(model: Model, content: Path) -> dict[str, Path]:
+    """Images and other files beside the Markdown pages, per language; the source's stand in for missing ones."""
+    copies: dict[str, Path] = {}
+    for toolkit in model.toolkits:
+        for tag in dict.fromkeys((toolkit.source.tag, toolkit.locale.tag)):
+            folder = content / tag / "pages"
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".md"):
+                copies[f"docs/{toolkit.locale.tag}/{path.relative_to(folder).as_posix()}"] = path
+    return copies
+
+
 def render_site(
-    model: Model, templates: Path, user_config: dict[str, Any], statuses: list[LocaleStatus]
+    model: Model, templates: Path, user_config: dict[str, Any], statuses: list[LocaleStatus],
+    pdfs: dict[str, tuple[int, int]] | None = None, content: Path | None = None,
 ) -> SiteSources:
-    """Everything MkDocs needs to build the site in every language."""
+    """Everything MkDocs needs to build the site in every language; `pdfs`: path -> (pages, bytes)."""
     site = SiteSources()
-    for path, text in render_pages(model, templates, statuses).items():
+    if content is not None:
+        site.copies.update(page_assets(model, content))
+    for path, text in render_pages(model, templates, statuses, pdfs or {}).items():
         site.files[f"docs/{path}"] = text
     for path, text in render_language_partials(model, templates).items():
         site.files[f"overrides/{path}"] = text
@@ -215,7 +285,10 @@ def render_site(
     for path in sorted(p for p in overrides.rglob("*") if p.is_file()):
         site.copies[f"overrides/{path.relative_to(overrides).as_posix()}"] = path
     source = model.source
-    site.nav = ["index.md", *(f"{f}.md" for f in TOPIC_FILES.values()), *(f"{p.name}.md" for p in source.pages)]
+    site.nav = [
+        "index.md", *(f"{f}.md" for f in TOPIC_FILES.values()), f"{PRINT_KIT_PAGE}.md",
+        *(f"{p.name}.md" for p in source.pages),
+    ]
     site.config = site_config(user_config, model, site.nav)
     return site
 

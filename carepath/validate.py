@@ -13,9 +13,16 @@ import jsonschema
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
+from carepath.check_links import Finding, email_findings, example_findings, tag_findings, url_findings
+from carepath.check_markdown import check_markdown
+from carepath.check_paths import check_symlinks
+from carepath.check_text import check_text
 from carepath.load import Sources, YamlFile
-from carepath.messages import problem
+from carepath.messages import fragment, problem
 from carepath.problems import Problem
+
+# Paths of values the schema already found wrong, per file: later checks leave them alone.
+Failed = set[tuple[str, tuple[str | int, ...]]]
 
 SCHEMAS = Path(__file__).parent / "schemas"
 TYPE_NAMES = {
@@ -44,11 +51,36 @@ def _suggest(word: str, choices: list[str]) -> str:
     """A "did you mean ...?" hint, or a list of what is allowed."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{close[0]}'?"
-    return f"allowed here: {', '.join(choices)}" if choices else "remove it"
+        return fragment("did_you_mean", choice=close[0])
+    return fragment("allowed_here", choices=", ".join(choices)) if choices else fragment("remove_it")
 
 
-def _schema_problem(error: jsonschema.ValidationError, file: YamlFile) -> list[Problem]:
+def _as_list(value: Any) -> list[Any]:
+    """A YAML value that should be a list, or [] when it is anything else."""
+    return value if isinstance(value, list) else []
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    """A YAML value that should be a group of fields, or {} when it is anything else."""
+    return value if isinstance(value, dict) else {}
+
+
+def _description(root: dict[str, Any], schema_path: list[str | int]) -> str | None:
+    """The description of the innermost schema on `schema_path` that has one."""
+    found, node = None, root
+    for step in schema_path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            break
+        if isinstance(node, dict) and node.get("description"):
+            found = node["description"]
+    return found
+
+
+def _schema_problem(error: jsonschema.ValidationError, file: YamlFile, root: dict[str, Any]) -> list[Problem]:
     """Explain one schema violation in a writer's words."""
     path = tuple(error.absolute_path)
     key = str(path[-1]) if path else "(file)"
@@ -65,37 +97,40 @@ def _schema_problem(error: jsonschema.ValidationError, file: YamlFile) -> list[P
     if kind == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
         return [problem("schema.missing_key", file.path, line, col, key=k) for k in missing]
+    if error.instance is None or (kind in ("minLength", "minItems") or error.instance in ("", [], {})):
+        return [problem("schema.empty", file.path, line, col, key=key)]
     if kind == "type":
         expected = error.validator_value
         expected = expected if isinstance(expected, str) else expected[0]
         return [problem("schema.wrong_type", file.path, line, col, key=key,
                         expected=TYPE_NAMES.get(expected, expected), actual=_type_name(error.instance))]
-    if kind in ("minLength", "minItems") or error.instance in ("", [], {}):
-        return [problem("schema.empty", file.path, line, col, key=key)]
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         return [problem("schema.invalid", file.path, line, col, key=key,
-                        detail=f"'{error.instance}' is not allowed",
+                        detail=fragment("not_allowed", value=error.instance),
                         hint=_suggest(str(error.instance), choices))]
     if kind == "propertyNames":
         return [problem("schema.invalid", file.path, *file.where((*path, str(error.instance))),
-                        key=str(error.instance), detail="this is not a valid id",
-                        hint="ids use lower-case letters, digits and hyphens, e.g. crisis-line")]
+                        key=str(error.instance), detail=fragment("not_an_id"), hint=fragment("id_form"))]
     description = error.schema.get("description") or next(
         (s.get("description") for s in error.schema.get("oneOf", []) if s.get("description")), None)
     return [problem("schema.invalid", file.path, line, col, key=key,
-                    detail=f"'{error.instance}' is not in the right form",
-                    hint=description or error.message)]
+                    detail=fragment("wrong_form", value=error.instance),
+                    hint=description or _description(root, list(error.schema_path)) or
+                    fragment("example_form"))]
 
 
-def check_schema(file: YamlFile, schema_name: str) -> list[Problem]:
-    """Validate one file against its published JSON Schema."""
+def check_schema(file: YamlFile, schema_name: str, failed: Failed | None = None) -> list[Problem]:
+    """Validate one file against its published JSON Schema; note in `failed` the paths found wrong."""
+    schema = load_schema(schema_name)
     validator = jsonschema.Draft202012Validator(
-        load_schema(schema_name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     problems: list[Problem] = []
     for error in sorted(validator.iter_errors(file.data), key=lambda e: list(map(str, e.absolute_path))):
-        problems.extend(_schema_problem(error, file))
+        problems.extend(_schema_problem(error, file, schema))
+        if failed is not None:
+            failed.add((file.path, tuple(error.absolute_path)))
     return problems
 
 
@@ -103,8 +138,7 @@ def _ids(file: YamlFile, list_key: str) -> tuple[list[str], list[Problem]]:
     """The ids of a neutral list, reporting any used twice."""
     seen: dict[str, int] = {}
     problems = []
-    items = file.data.get(list_key) if isinstance(file.data, dict) else None
-    for index, item in enumerate(items if isinstance(items, list) else []):
+    for index, item in enumerate(_as_list(_as_dict(file.data).get(list_key))):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             continue
         where = file.where((list_key, index, "id"))
@@ -129,28 +163,29 @@ def check_references(sources: Sources) -> list[Problem]:
             known[(topic, list_key)] = ids
     services = known.get(("services", "services"), [])
     pathways = sources.neutral.get("pathways")
-    if pathways is not None and isinstance(pathways.data, dict):
-        for i, item in enumerate(pathways.data.get("pathways") or []):
-            for j, sid in enumerate(item.get("services") or [] if isinstance(item, dict) else []):
-                if sid not in services:
+    if pathways is not None and ("services", "services") in known:  # else services.yml could not be read
+        for i, item in enumerate(_as_list(_as_dict(pathways.data).get("pathways"))):
+            for j, sid in enumerate(_as_list(_as_dict(item).get("services"))):
+                if isinstance(sid, str) and sid not in services:
                     close = difflib.get_close_matches(str(sid), services, n=1)
                     problems.append(problem(
                         "id.unknown_service", pathways.path, *pathways.where(("pathways", i, "services", j)),
                         pathway=item.get("id"), id=sid,
-                        suggestion=f" (did you mean '{close[0]}'?)" if close else ""))
-    source_tag = sources.neutral["toolkit"].data.get("source_locale") if "toolkit" in sources.neutral else None
+                        suggestion=fragment("did_you_mean_paren", choice=close[0]) if close else ""))
+    source_tag = _source_tag(sources)
     for tag, files in sources.texts.items():
         for (topic, list_key), ids in known.items():
             file = files.get(topic)
-            table = file.data.get(list_key) if file and isinstance(file.data, dict) else None
+            table = _as_dict(file.data).get(list_key) if file else None
             if isinstance(table, dict):
                 for key in table:
                     if key not in ids:
                         close = difflib.get_close_matches(key, ids, n=1)
                         problems.append(problem(
                             "id.unknown_text", file.path, *file.where((list_key, key)), id=key, topic=topic,
-                            suggestion=f" (did you mean '{close[0]}'?)" if close else ""))
-            if tag == source_tag:
+                            suggestion=fragment("did_you_mean_paren", choice=close[0]) if close else ""))
+            unreadable = file is None and (sources.root / "content" / tag / f"{topic}.yml").exists()
+            if tag == source_tag and not unreadable:
                 for sid in ids:
                     has = isinstance(table, dict) and table.get(sid)
                     if not has:
@@ -160,9 +195,20 @@ def check_references(sources: Sources) -> list[Problem]:
     return problems
 
 
+def _source_tag(sources: Sources) -> str | None:
+    """The source language named in content/toolkit.yml, if it is readable."""
+    toolkit = sources.neutral.get("toolkit")
+    tag = _as_dict(toolkit.data).get("source_locale") if toolkit else None
+    return tag if isinstance(tag, str) else None
+
+
 def check_locales(sources: Sources) -> list[Problem]:
-    """Every language has both its locales/ entry and its content/ folder."""
+    """Every language has both its locales/ entry and its content/ folder, and a valid BCP 47 tag."""
     problems = []
+    for tag, file in sources.locales.items():
+        problems += _findings(tag_findings(tag), file.path, 1, 1)
+    for tag in sources.content_locales:
+        problems += _findings(tag_findings(tag), f"content/{tag}", 1, 1)
     for tag in sources.content_locales:
         if tag not in sources.locales:
             problems.append(problem("locale.no_entry", f"content/{tag}", 1, 1, tag=tag))
@@ -175,6 +221,11 @@ def check_locales(sources: Sources) -> list[Problem]:
         if isinstance(tag, str) and (tag not in sources.locales or tag not in sources.content_locales):
             problems.append(problem("locale.no_source", toolkit.path, *toolkit.where(("source_locale",)), tag=tag))
     return problems
+
+
+def _findings(findings: list[Finding], file: str, line: int, column: int) -> list[Problem]:
+    """Problems from address findings, all at one place."""
+    return [problem(code, file, line, column, **values) for code, values in findings]
 
 
 def check_phone(number: str, region: str, file: YamlFile, where: tuple[str | int, ...]) -> list[Problem]:
@@ -191,35 +242,60 @@ def check_phone(number: str, region: str, file: YamlFile, where: tuple[str | int
     return []
 
 
-def check_contacts(sources: Sources, today: dt.date) -> list[Problem]:
-    """Phone numbers parse for the region; verified dates are fresh and not in the future."""
+def check_contacts(sources: Sources, today: dt.date, release: bool = False, failed: Failed | None = None
+                   ) -> list[Problem]:
+    """Phones for the region, web and e-mail addresses, language tags; dates fresh and not in the future."""
     problems: list[Problem] = []
+    failed = failed if failed is not None else set()
     toolkit, services = sources.neutral.get("toolkit"), sources.neutral.get("services")
     if toolkit is None or not isinstance(toolkit.data, dict):
         return problems
-    region = str(toolkit.data.get("region") or "US")
-    limit = int(toolkit.data.get("freshness_days") or 180)
-    emergency = toolkit.data.get("emergency")
-    if isinstance(emergency, dict) and isinstance(emergency.get("phone"), str):
+    facts = toolkit.data
+    region = facts.get("region") if isinstance(facts.get("region"), str) else "US"
+    phones = region in phonenumbers.SUPPORTED_REGIONS
+    if not phones and (toolkit.path, ("region",)) not in failed and "region" in facts:
+        problems.append(problem("region.unknown", toolkit.path, *toolkit.where(("region",)), region=region))
+    limit = facts.get("freshness_days")
+    limit = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else 180
+    if release and facts.get("example") is True:
+        problems.append(problem("release.example", toolkit.path, *toolkit.where(("example",))))
+    emergency = _as_dict(facts.get("emergency"))
+    if phones and isinstance(emergency.get("phone"), str) and (toolkit.path, ("emergency", "phone")) not in failed:
         problems += check_phone(emergency["phone"], region, toolkit, ("emergency", "phone"))
-    for key in ("reviewed",):
-        problems += _check_date(toolkit, (key,), today, None, "")
-    if services is None or not isinstance(services.data, dict):
+        if release:
+            problems += _findings(example_findings(emergency["phone"], "phone", region), toolkit.path,
+                                  *toolkit.where(("emergency", "phone")))
+    problems += _check_date(toolkit, ("reviewed",), today, None, "")
+    if services is None:
         return problems
-    for i, item in enumerate(services.data.get("services") or []):
+    for i, item in enumerate(_as_list(_as_dict(services.data).get("services"))):
         if not isinstance(item, dict):
             continue
         for field in ("phone", "sms"):
-            if isinstance(item.get(field), str):
+            if phones and isinstance(item.get(field), str) and (services.path, ("services", i, field)) not in failed:
                 problems += check_phone(item[field], region, services, ("services", i, field))
-        problems += _check_date(services, ("services", i, "verified"), today, limit, str(item.get("id")))
+        checks = {"url": url_findings, "email": email_findings}
+        for field, check in checks.items():
+            path = ("services", i, field)
+            if isinstance(item.get(field), str) and (services.path, path) not in failed:
+                problems += _findings(check(item[field]), services.path, *services.where(path))
+        if release:  # example data left in: a reader in crisis would reach no one
+            for field, kind in (("phone", "phone"), ("sms", "phone"), ("url", "url"), ("email", "email")):
+                if isinstance(item.get(field), str) and (kind != "phone" or phones):
+                    problems += _findings(example_findings(item[field], kind, region), services.path,
+                                          *services.where(("services", i, field)))
+        for j, tag in enumerate(_as_list(item.get("languages"))):
+            path = ("services", i, "languages", j)
+            if isinstance(tag, str) and (services.path, path) not in failed:
+                problems += _findings(tag_findings(tag), services.path, *services.where(path))
+        problems += _check_date(services, ("services", i, "verified"), today, limit, str(item.get("id")), release)
     return problems
 
 
 def _check_date(
-    file: YamlFile, keys: tuple[str | int, ...], today: dt.date, limit: int | None, sid: str
+    file: YamlFile, keys: tuple[str | int, ...], today: dt.date, limit: int | None, sid: str, release: bool = False
 ) -> list[Problem]:
-    """A date must not be in the future; with a limit, not older than `limit` days."""
+    """A date must not be in the future; with a limit, not older than `limit` days (an error on release)."""
     value: Any = file.data
     for key in keys:
         value = value[key] if isinstance(value, (dict, list)) and (isinstance(value, list) or key in value) else None
@@ -232,25 +308,34 @@ def _check_date(
         return [problem("freshness.future", file.path, line, col, date=date.isoformat())]
     age = (today - date).days
     if limit is not None and age > limit:
-        return [problem("freshness.stale", file.path, line, col, id=sid, date=date.isoformat(), days=age, limit=limit)]
+        code = "freshness.stale_release" if release else "freshness.stale"
+        return [problem(code, file.path, line, col, id=sid, date=date.isoformat(), days=age, limit=limit)]
     return []
 
 
-def validate(sources: Sources, today: dt.date | None = None) -> list[Problem]:
-    """Run every check on the loaded sources and return what was found."""
+def validate(sources: Sources, today: dt.date | None = None, release: bool = False) -> list[Problem]:
+    """Run every check on the loaded sources and return what was found (`release`: publishing rules).
+
+    Every check copes with files that are missing or malformed, so that all problems are reported together.
+    """
     today = today or dt.date.today()
     problems: list[Problem] = []
+    failed: Failed = set()
     for name, file in sources.neutral.items():
-        problems += check_schema(file, name)
+        problems += check_schema(file, name, failed)
     for file in sources.locales.values():
-        problems += check_schema(file, "locale")
+        problems += check_schema(file, "locale", failed)
     for files in sources.texts.values():
         for name, file in files.items():
-            problems += check_schema(file, f"{name}-text")
+            problems += check_schema(file, f"{name}-text", failed)
     for pages in sources.pages.values():
         for page in pages.values():
-            problems += check_schema(page.meta, "page")
+            problems += check_schema(page.meta, "page", failed)
     problems += check_locales(sources)
     problems += check_references(sources)
-    problems += check_contacts(sources, today)
-    return problems
+    problems += check_contacts(sources, today, release, failed)
+    region = _as_dict(sources.neutral["toolkit"].data).get("region") if "toolkit" in sources.neutral else None
+    problems += check_markdown(sources, _source_tag(sources), region if isinstance(region, str) else "US")
+    problems += check_text(sources.root, {tag: file.data for tag, file in sources.locales.items()})
+    problems += check_symlinks(sources.root)
+    return list(dict.fromkeys(problems))  # the same problem found by two checks is reported once

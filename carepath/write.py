@@ -83,13 +83,38 @@ def split_search_index(model: Model, site_dir: Path) -> dict[str, int]:
         target = site_dir / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps({"config": config, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+        write_offline_search_index(target)
         counts[toolkit.locale.tag] = len(docs)
     return counts
+
+
+def write_offline_search_index(index_file: Path) -> Path:
+    """Write search_index.js beside a search_index.json: what Material's search loads when opened from files."""
+    # Browsers refuse to fetch() a file: URL, so Material reads the index from a script that sets __index.
+    target = index_file.with_suffix(".js")
+    target.write_text("var __index = " + index_file.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+def move_tree(source: Path, target: Path) -> None:
+    """Move every file under `source` to the same place under `target`."""
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        destination = target / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, destination)
+
+
+def recover(target: Path) -> None:
+    """Put back a site that a publish interrupted between its two renames left aside."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists() and not target.exists():
+        os.replace(old, target)
 
 
 def publish(staging: Path, target: Path) -> None:
     """Replace `target` by `staging` in one rename; the old site is removed only afterwards."""
     old = target.with_name(f".{target.name}.old")
+    recover(target)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)

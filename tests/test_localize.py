@@ -53,7 +53,7 @@ def test_new_locale_ltr_writes_locale_entry_and_translator_files(new_languages: 
 def test_new_locale_rtl_from_script(new_languages: Built) -> None:
     locale = yaml.safe_load((new_languages.root / "locales/prs.yml").read_text())
     assert locale["direction"] == "rtl"
-    assert locale["fonts"][0] == "Noto Sans Arabic"
+    assert locale["fonts"][0] == "Amiri"
     assert re.search("[\u0600-\u06ff]", locale["name"])
 
 
@@ -177,3 +177,36 @@ def test_po_edit_import_build_shows_the_edit(tmp_path: Path) -> None:
     html = (root / "site/sw/referral.html").read_text()
     assert "<h1>Lini na wapi pa kupeleka mtu</h1>" in html or 'Lini na wapi pa kupeleka mtu</h1>' in html
     shutil.rmtree(root / "site")
+
+
+def test_missing_glyph_fails_the_build_naming_the_character(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    run_build(root, "build")
+    before = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    es = root / "content/es/signs.yml"
+    lines = es.read_text().splitlines()
+    number = next(i for i, line in enumerate(lines) if line.strip().startswith("sleep-changes:"))
+    lines[number] += " ሰላም"  # Ethiopic: no font of the Spanish handouts has it
+    es.write_text("\n".join(lines) + "\n")
+    result = run_build(root, "build")
+    assert result.returncode == 1
+    column = lines[number].index("ሰ") + 1
+    assert f"content/es/signs.yml:{number + 1}:{column}: error: 'ሰ' (U+1230 ETHIOPIC SYLLABLE SA)" in result.stderr
+    assert "Noto Sans" in result.stderr and "Ethiopic script" in result.stderr  # the fonts it has, and the fix
+    after = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before  # the previous site is untouched
+
+
+def test_outdated_page_keeps_its_translation_with_a_notice_and_a_source_link(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    page = root / "content/en/pages/about.md"
+    page.write_text(page.read_text() + "\nA new paragraph the translations do not have yet.\n")
+    result = run_build(root, "build")
+    assert result.returncode == 0, result.stderr
+    es = (root / "site/es/about.html").read_text()
+    notice = yaml.safe_load((root / "locales/es.yml").read_text())["ui"]["notice.outdated"]
+    assert notice.replace("{source_language}", "inglés") in es
+    assert 'class="admonition note cp-notice cp-notice--outdated"' in es
+    assert '<a href="../about.html" hreflang="en">' in es
+    assert "A new paragraph" not in es  # the Spanish page is still the Spanish translation
+    assert "cp-notice--outdated" not in (root / "site/es/signs.html").read_text()

@@ -1,4 +1,7 @@
-"""The printable handouts: real PDFs of the example toolkit, rendered once and read back with poppler and pypdf."""
+"""The print kit: real PDFs of the example toolkit, rendered once and read back with poppler, zbar and pypdf.
+
+Per language and paper: three handouts, the booklet and a sheet of pocket cards.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +9,63 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import fontpkg
 import pytest
-from pypdf import PdfReader
+import yaml
+from pypdf import PageObject, PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
 
 from carepath.load import load_sources
-from carepath.model import HANDOUTS, PAPERS, LocalizedToolkit, Model, build_model, handout_path
+from carepath.model import (
+    HANDOUTS,
+    PAPERS,
+    TOPIC_FILES,
+    LocalizedToolkit,
+    Model,
+    Page,
+    Text,
+    booklet_path,
+    build_model,
+    cards_path,
+    handout_path,
+)
 from carepath.pdf import PdfStats, write_pdfs
-from carepath.render_print import FontNotFound, PrintJob, family_faces, missing_glyphs, render_print
+from carepath.render_print import (
+    NO_SITE_URL,
+    FontNotFound,
+    PrintJob,
+    family_faces,
+    key_services,
+    missing_glyphs,
+    page_body,
+    render_print,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
+SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
 # Page sizes in PDF points (1/72 in).
 SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
+MM = 72 / 25.4
+# The pocket-card grid of print/templates/cards.html.j2: columns, rows; a card is 85.6 x 53.98 mm.
+CARD_GRID = {"a4": (2, 5), "letter": (2, 4)}
+CARD = (85.6 * MM, 53.98 * MM)
+# Most pages a handout may have, on either paper, in any language of the example (was 4 to 6).
+MOST_PAGES = {"signs": 2, "steps": 3, "pathways": 4}
 # Bidi controls pdftotext adds around right-to-left text, and soft hyphens.
 INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"))
-# Font files the handouts may embed: the families the example's locales name.
+# The hyphen WeasyPrint adds where `hyphens: auto` breaks a word (U+2010), then the line break.
+AUTO_HYPHEN = re.compile(r"\u2010\s+")
+# Font files the PDFs may embed: the families the example's locales name.
 EMBEDDED_FAMILIES = ("Noto-Sans", "Amiri")
 
 
 @dataclass
 class Printed:
-    """Every handout of the example toolkit, written once for the session."""
+    """The whole print kit of the example toolkit, written once for the session."""
 
     model: Model
     jobs: list[PrintJob]
@@ -37,28 +73,122 @@ class Printed:
     cache: Path
     stats: PdfStats
 
+    def toolkit(self, tag: str) -> LocalizedToolkit:
+        """The toolkit in language `tag`."""
+        return next(t for t in self.model.toolkits if t.locale.tag == tag)
+
+    def pdf(self, path: str) -> Path:
+        """A written PDF by its site path."""
+        return self.out / path
+
 
 @pytest.fixture(scope="session")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
-    """Render and write all handouts of the example toolkit once (2 workers, an empty cache)."""
+    """Render and write the whole print kit once (2 workers, an empty cache), with mkdocs.yml's site_url."""
     sources, _problems = load_sources(ROOT)
     model = build_model(sources)
-    jobs = render_print(model, ROOT)
+    jobs = render_print(model, ROOT, SITE_URL)
+    assert jobs.warnings == []
     base = tmp_path_factory.mktemp("print")
     stats = write_pdfs(jobs, base / "out", base / "cache", workers=2)
     return Printed(model, jobs, base / "out", base / "cache", stats)
 
 
 def run(*command: str) -> str:
-    """Run a poppler tool and return what it printed."""
+    """Run a poppler or zbar tool and return what it printed."""
     return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout
 
 
 def pdf_text(path: Path, page: int | None = None) -> str:
-    """A PDF's text as pdftotext reads it, whitespace collapsed and bidi controls removed."""
+    """A PDF's text as pdftotext reads it: whitespace collapsed, bidi controls and automatic hyphens removed."""
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    text = run("pdftotext", *pages, str(path), "-").translate(INVISIBLE)
+    text = AUTO_HYPHEN.sub("", run("pdftotext", *pages, str(path), "-").translate(INVISIBLE))
     return " ".join(text.split())
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of every page of a PDF, in order (pdftotext separates pages with form feeds)."""
+    raw = AUTO_HYPHEN.sub("", run("pdftotext", str(path), "-").translate(INVISIBLE))
+    return [" ".join(page.split()) for page in raw.split("\f")[:-1]]
+
+
+def words(path: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """The words of one page with their boxes (xMin, yMin, xMax, yMax in points from the top left)."""
+    found = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"),
+    )
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in found]
+
+
+def qr_payloads(path: Path, page: int, tmp_path: Path, band: tuple[float, float] | None = None) -> list[str]:
+    """Every QR code zbarimg decodes from a greyscale 200 dpi render of a page, as a photocopy would be.
+
+    `band`: only the part of the page from `top` to `bottom` mm (rendering a whole page takes ten times longer).
+    """
+    image = tmp_path / f"{path.stem}-{page}"
+    crop = []
+    if band:
+        dots = 200 / 25.4
+        crop = ["-x", "0", "-y", str(int(band[0] * dots)), "-W", "2000", "-H", str(int((band[1] - band[0]) * dots))]
+    pages = ["-f", str(page), "-l", str(page)]
+    run("pdftoppm", "-gray", "-r", "200", *pages, *crop, "-png", "-singlefile", str(path), str(image))
+    result = subprocess.run(["zbarimg", "--raw", "-q", f"{image}.png"], capture_output=True, text=True, timeout=60)
+    return result.stdout.split()
+
+
+def _marked_texts(page: PageObject) -> dict[int, str]:
+    """The text of each marked-content sequence (MCID) of a page, as pypdf decodes it."""
+    stack: list[int | None] = []
+    texts: dict[int, str] = {}
+
+    def before(operator: bytes, operands: list[object], _cm: object, _tm: object) -> None:
+        """Track which marked-content sequence the following text belongs to."""
+        if operator == b"BDC":
+            properties = operands[1] if len(operands) > 1 else None
+            stack.append(properties.get("/MCID") if isinstance(properties, DictionaryObject) else None)
+        elif operator == b"BMC":
+            stack.append(None)
+        elif operator == b"EMC" and stack:
+            stack.pop()
+
+    def text(value: str, *_ignored: object) -> None:
+        """Add shown text to its sequence."""
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if mcid is not None:
+            texts[mcid] = texts.get(mcid, "") + value
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return texts
+
+
+def tagged_text(path: Path) -> str:
+    """A PDF's text in the order of its structure tree: what a screen reader reads (no running header/footer)."""
+    reader = PdfReader(path)
+    pages = {page.indirect_reference.idnum: _marked_texts(page) for page in reader.pages}
+    parts: list[str] = []
+
+    def walk(node: object, page: int | None) -> None:
+        """Depth first through the structure elements; integers are marked content of the element's page."""
+        if isinstance(node, IndirectObject):
+            node = node.get_object()
+        if isinstance(node, int):
+            parts.append(pages.get(page, {}).get(node, ""))
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid, page)
+        elif isinstance(node, DictionaryObject) and node.get("/Type") != "/OBJR":
+            where = node.get("/Pg")
+            walk(node.get("/K", []), where.idnum if isinstance(where, IndirectObject) else page)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    return " ".join(AUTO_HYPHEN.sub("", " ".join(parts)).split())
+
+
+def loose(text: str) -> str:
+    """Letters only, repeats collapsed: right-to-left runs come back with marks, punctuation and lam-alef moved."""
+    letters = [c for c in text if c.isalpha() and unicodedata.category(c) != "Mn"]
+    return "".join(c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1])
 
 
 def plain(value: object) -> str:
@@ -71,12 +201,23 @@ def unspaced(text: str) -> str:
     return "".join(c for c in "".join(text.split()) if unicodedata.category(c) != "Mn")
 
 
-def handouts(printed: Printed) -> list[tuple[LocalizedToolkit, str, str, Path]]:
+def find(text: str, needle: str, rtl: bool, start: int = 0) -> int:
+    """Where `needle` is in `text` (compared loosely for right-to-left text), or -1."""
+    return loose(text).find(loose(needle), start) if rtl else text.find(needle, start)
+
+
+def handouts(printed: Printed) -> Iterator[tuple[LocalizedToolkit, str, str, Path]]:
     """Every (toolkit, topic, paper, pdf file) of the session."""
-    return [
-        (toolkit, topic, paper, printed.out / handout_path(toolkit, topic, paper))
-        for toolkit in printed.model.toolkits for topic in HANDOUTS for paper in PAPERS
-    ]
+    for toolkit in printed.model.toolkits:
+        for topic in HANDOUTS:
+            for paper in PAPERS:
+                yield toolkit, topic, paper, printed.pdf(handout_path(toolkit, topic, paper))
+
+
+def every_pdf(printed: Printed) -> Iterator[tuple[LocalizedToolkit, PrintJob, Path]]:
+    """Every (toolkit, job, pdf file) of the session: handouts, booklets and cards."""
+    for job in printed.jobs:
+        yield printed.toolkit(job.lang), job, printed.pdf(job.path)
 
 
 def expected_texts(toolkit: LocalizedToolkit, topic: str) -> list[str]:
@@ -89,25 +230,64 @@ def expected_texts(toolkit: LocalizedToolkit, topic: str) -> list[str]:
     return [plain(toolkit.title), plain(first), toolkit.emergency.phone.display]
 
 
-def test_one_pdf_per_language_topic_and_paper(printed: Printed) -> None:
-    """Every language x handout x paper has its PDF, all rendered on the first run."""
-    expected = len(printed.model.toolkits) * len(HANDOUTS) * len(PAPERS)
-    assert len(printed.jobs) == expected == 24
-    assert printed.stats.rendered == expected and printed.stats.reused == 0
-    assert len({job.path for job in printed.jobs}) == expected
-    for _toolkit, _topic, _paper, pdf in handouts(printed):
+def pdf_info(path: Path) -> dict[str, str]:
+    """pdfinfo's fields."""
+    return {
+        key.strip(): value.strip()
+        for key, _, value in (line.partition(":") for line in run("pdfinfo", str(path)).splitlines())
+    }
+
+
+# --- What is printed ------------------------------------------------------------------------------
+
+
+def test_the_print_kit_of_every_language_and_paper(printed: Printed) -> None:
+    """Handouts, booklet and cards per language and paper, all rendered on the first run."""
+    source = printed.model.source
+    expected = [
+        *(handout_path(source, topic, paper) for topic in HANDOUTS for paper in PAPERS),
+        *(booklet_path(source, paper) for paper in PAPERS),
+        *(cards_path(source, paper) for paper in PAPERS),
+    ]
+    assert [job.path for job in printed.jobs[:len(expected)]] == expected
+    assert expected[-4:] == ["print/booklet-a4.pdf", "print/booklet-letter.pdf",
+                             "print/cards-a4.pdf", "print/cards-letter.pdf"]
+    count = len(printed.model.toolkits) * (len(HANDOUTS) + 2) * len(PAPERS)
+    assert len(printed.jobs) == len({job.path for job in printed.jobs}) == count == 40
+    assert printed.stats.rendered == count and printed.stats.reused == 0
+    assert {job.kind for job in printed.jobs} == {"handout", "booklet", "cards"}
+    assert booklet_path(printed.toolkit("es"), "letter") == "es/print/booklet-letter.pdf"
+    assert cards_path(printed.toolkit("ar"), "a4") == "ar/print/cards-a4.pdf"
+    for _toolkit, _job, pdf in every_pdf(printed):
         assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF-"), pdf
 
 
+def test_stats_give_pages_and_bytes_of_each_pdf(printed: Printed) -> None:
+    """write_pdfs reports each PDF's page count and size, for links like "Handout, A4, 2 pages, 180 KB"."""
+    assert list(printed.stats.files) == [job.path for job in printed.jobs]
+    for path, (pages, size) in printed.stats.files.items():
+        pdf = printed.pdf(path)
+        assert pages == len(PdfReader(pdf).pages) and size == pdf.stat().st_size, path
+
+
 def test_paper_size_of_every_page(printed: Printed) -> None:
-    """A4 pages are 595 x 842 pt, Letter pages 612 x 792 pt."""
-    for _toolkit, _topic, paper, pdf in handouts(printed):
-        width, height = SIZES[paper]
+    """A4 pages are 595 x 842 pt, Letter pages 612 x 792 pt, in every PDF."""
+    for _toolkit, job, pdf in every_pdf(printed):
+        width, height = SIZES[job.paper]
         reader = PdfReader(pdf)
         assert len(reader.pages) >= 1
         for page in reader.pages:
             box = page.mediabox
             assert abs(float(box.width) - width) < 1 and abs(float(box.height) - height) < 1, (pdf, box)
+
+
+def test_handouts_are_compact(printed: Printed) -> None:
+    """Recognizing distress on one sheet; first support on three pages; referral and directory on at most four."""
+    for toolkit, topic, paper, pdf in handouts(printed):
+        pages = len(PdfReader(pdf).pages)
+        assert 1 <= pages <= MOST_PAGES[topic], (pdf, pages)
+        if toolkit.locale.direction == "ltr" and paper == "a4" and toolkit.is_source:
+            assert pages == {"signs": 2, "steps": 3, "pathways": 3}[topic], (pdf, pages)
 
 
 def test_text_reads_back_in_its_language(printed: Printed) -> None:
@@ -127,31 +307,214 @@ def test_text_reads_back_in_its_language(printed: Printed) -> None:
             assert first in text, (pdf, first)
 
 
+def test_text_comes_back_in_reading_order(printed: Printed) -> None:
+    """The tagged text reads title, signs, steps, decisions and services in order, right-to-left included."""
+    for toolkit, topic, _paper, pdf in handouts(printed):
+        rtl = toolkit.locale.direction == "rtl"
+        text = tagged_text(pdf)
+        title = find(text, plain(toolkit.topics[topic].title), rtl)
+        assert 0 <= title < find(text.casefold(), plain(toolkit.ui("banner.label")).casefold(), rtl), pdf
+        items = {
+            "signs": [toolkit.red_flags_title, *(f.text for f in toolkit.red_flags), *toolkit.kinds.values()],
+            "steps": [step.title for step in toolkit.steps],
+            "pathways": [*(p.question for p in toolkit.pathways), *(s.name for s in toolkit.services)],
+        }[topic]
+        position = 0
+        for item in items:
+            found = find(text, plain(item), rtl, position)
+            assert found >= position, (pdf, item)
+            position = found + 1
+
+
 def test_every_page_has_the_footer(printed: Printed) -> None:
-    """Every page shows 'page X of Y' and the emergency number."""
-    for toolkit, _topic, _paper, pdf in handouts(printed):
-        if toolkit.locale.direction == "rtl":
-            continue  # its words do not read back letter for letter; the number is checked below
-        pages = len(PdfReader(pdf).pages)
-        for number in range(1, pages + 1):
-            text = pdf_text(pdf, number)
-            page_of = plain(toolkit.ui("footer.page", page=number, pages=pages))
-            assert page_of in text, (pdf, number, page_of)
+    """Every page of handouts and booklets (but the cover) shows the emergency number and 'page X of Y'."""
+    for toolkit, job, pdf in every_pdf(printed):
+        if job.kind == "cards":
+            continue
+        pages = page_texts(pdf)
+        for number, text in enumerate(pages, start=1):
+            if job.kind == "booklet" and number == 1:
+                continue  # the cover shows the same facts in its own layout
             assert toolkit.emergency.phone.display in text, (pdf, number)
+            if toolkit.locale.direction == "ltr":  # Arabic words do not read back letter for letter
+                page_of = plain(toolkit.ui("footer.page", page=number, pages=len(pages)))
+                assert page_of in text, (pdf, number, page_of)
 
 
-def test_example_notice_on_example_handouts(printed: Printed) -> None:
-    """Example toolkits say so on the first page of every handout."""
-    for toolkit, _topic, _paper, pdf in handouts(printed):
+def test_example_notice_on_every_first_page(printed: Printed) -> None:
+    """Example toolkits say so on the first page of every handout and booklet, and on the cards."""
+    for toolkit, job, pdf in every_pdf(printed):
         if toolkit.example and toolkit.locale.direction == "ltr":
-            assert plain(toolkit.ui("example.notice")) in pdf_text(pdf, 1), pdf
-    job = printed.jobs[0]
-    assert 'class="cp-example"' in job.html
+            page = 2 if job.kind == "cards" else 1  # a card says it on its back
+            assert plain(toolkit.ui("example.notice")) in pdf_text(pdf, page), pdf
+    assert 'class="cp-example"' in printed.jobs[0].html
 
 
-def test_only_noto_fonts_all_embedded(printed: Printed) -> None:
+# --- The booklet ----------------------------------------------------------------------------------
+
+
+def chapters(toolkit: LocalizedToolkit) -> list[str]:
+    """The booklet's chapter titles, in order: the topics, then the free pages."""
+    topics = [toolkit.topics[name].title for name in ("signs", "steps", "pathways", "services")]
+    return [plain(title) for title in [*topics, *(page.title for page in toolkit.pages)]]
+
+
+def test_booklet_contents_give_the_page_of_each_chapter(printed: Printed) -> None:
+    """The contents list every chapter with its page (target-counter); that page starts with it."""
+    for toolkit in printed.model.toolkits:
+        if toolkit.locale.direction == "rtl":
+            continue  # checked loosely below
+        for paper in PAPERS:
+            pdf = printed.pdf(booklet_path(toolkit, paper))
+            pages = page_texts(pdf)
+            assert len(pages) >= 12, pdf
+            contents = pages[1]
+            previous = 2
+            for title in chapters(toolkit):
+                match = re.search(re.escape(title) + r"[ .]*?(\d+)\b", contents)
+                assert match, (pdf, title, contents[:300])
+                number = int(match.group(1))
+                assert number > previous, (pdf, title, number)
+                previous = number
+                # the chapter's first page: its title in the running header and as the heading
+                assert pages[number - 1].count(title) >= 2, (pdf, title, number)
+
+
+def test_booklet_has_every_chapter_in_order_in_every_language(printed: Printed) -> None:
+    """Cover, contents, then each topic and free page, in the website's order; RTL compared loosely."""
+    for toolkit in printed.model.toolkits:
+        rtl = toolkit.locale.direction == "rtl"
+        pdf = printed.pdf(booklet_path(toolkit, "a4"))
+        pages = page_texts(pdf)
+        body = " ".join(pages[2:])
+        position = 0
+        for title in chapters(toolkit):
+            assert find(pages[1], title, rtl) >= 0, (pdf, "contents", title)
+            found = find(body, title, rtl, position)
+            assert found >= position, (pdf, title)
+            position = found + 1
+        cover = pages[0]
+        assert find(cover, plain(toolkit.title), rtl) >= 0 and toolkit.emergency.phone.display in cover
+        crisis_line = key_services(toolkit)[0].phone.display.split(" ")[-1]  # e.g. 555-0100 (RTL moves brackets)
+        assert crisis_line in cover, (pdf, "the crisis line is on the cover")
+
+
+def test_booklet_pages_keep_their_language(printed: Printed) -> None:
+    """A free page that is not translated is printed in its own language, and says so."""
+    swahili = printed.toolkit("sw")
+    job = next(j for j in printed.jobs if j.path == booklet_path(swahili, "a4"))
+    untranslated = [page for page in swahili.pages if page.untranslated]
+    assert untranslated, "the example leaves some Swahili pages untranslated"
+    for page in swahili.pages:  # Swahili and English both run left to right
+        assert f'<div class="cp-page-body" lang="{page.lang}" dir="ltr">' in job.html, page.name
+    text = pdf_text(printed.pdf(job.path))
+    for page in untranslated:
+        assert plain(page.title) in text
+    arabic = printed.toolkit("ar")
+    html = next(j for j in printed.jobs if j.path == booklet_path(arabic, "a4")).html
+    assert '<div class="cp-page-body" lang="ar" dir="rtl">' in html
+
+
+def test_booklet_links_between_pages_stay_inside_the_booklet(printed: Printed) -> None:
+    """Markdown links to other pages point at chapters; the PDF has internal links for them."""
+    job = next(j for j in printed.jobs if j.path == "print/booklet-a4.pdf")
+    assert 'href="#chapter-self-care"' in job.html and 'href="#chapter-about"' in job.html
+    assert 'href="self-care.md"' not in job.html
+    assert 'id="about-example-data"' in job.html  # heading ids carry their page's name
+    reader = PdfReader(printed.pdf(job.path))
+    internal = 0
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                internal += 1
+    assert internal >= len(chapters(printed.model.source)) + 4, internal  # contents and text links
+
+
+# --- Pocket cards ---------------------------------------------------------------------------------
+
+
+def test_cards_front_and_back_fit_inside_each_card(printed: Printed) -> None:
+    """Fronts then backs, each card's words inside its own card: none cut off at an edge."""
+    for toolkit in printed.model.toolkits:
+        for paper in PAPERS:
+            pdf = printed.pdf(cards_path(toolkit, paper))
+            assert len(PdfReader(pdf).pages) == 2, pdf
+            width, height = SIZES[paper]
+            columns, rows = CARD_GRID[paper]
+            left, top = (width - columns * CARD[0]) / 2, (height - rows * CARD[1]) / 2
+            for page in (1, 2):
+                cards: dict[tuple[int, int], list[str]] = {}
+                for x0, y0, x1, y1, word in words(pdf, page):
+                    column, row = int(((x0 + x1) / 2 - left) // CARD[0]), int(((y0 + y1) / 2 - top) // CARD[1])
+                    assert 0 <= column < columns and 0 <= row < rows, (pdf, page, word)
+                    cell_x, cell_y = left + column * CARD[0], top + row * CARD[1]
+                    inside = (cell_x + 2 * MM <= x0 and x1 <= cell_x + CARD[0] - 2 * MM
+                              and cell_y + 1.5 * MM <= y0 and y1 <= cell_y + CARD[1] - 1.5 * MM)
+                    assert inside, (pdf, page, word, "outside its card's safe area")
+                    cards.setdefault((column, row), []).append(word)
+                assert len(cards) == columns * rows, (pdf, page)
+                assert len({" ".join(sorted(w)) for w in cards.values()}) == 1, (pdf, page, "every card is the same")
+            front, back = pdf_text(pdf, 1), pdf_text(pdf, 2)
+            services = key_services(toolkit)
+            assert front.count(toolkit.emergency.phone.display) == columns * rows
+            assert front.count(services[0].phone.display) == columns * rows  # the crisis line
+            for service in services[1:4]:
+                assert back.count(service.phone.display) == columns * rows, (pdf, service.id)
+
+
+def test_key_services_come_in_the_order_of_the_pathway() -> None:
+    """The crisis line first, then the other services the referral questions name, then the rest."""
+    sources, _problems = load_sources(ROOT)
+    toolkit = build_model(sources).source
+    ids = [service.id for service in key_services(toolkit)]
+    assert ids[:2] == ["riverside-crisis-line", "riverside-crisis-center"]
+    assert sorted(ids) == sorted(s.id for s in toolkit.services if s.phone)
+
+
+# --- QR codes -------------------------------------------------------------------------------------
+
+
+def test_qr_codes_open_the_same_page_in_the_same_language(printed: Printed, tmp_path: Path) -> None:
+    """Decoded from a greyscale render: handouts open their page, booklet and cards the language's home."""
+    assert shutil.which("zbarimg"), "the QR codes are read back with zbarimg: apt-get install zbar-tools"
+    base = SITE_URL.rstrip("/")
+    for toolkit, job, pdf in every_pdf(printed):
+        prefix = "" if toolkit.is_source else f"/{toolkit.locale.tag}"
+        if job.kind == "handout":
+            topic = next(t for t in HANDOUTS if job.path.endswith(f"/{TOPIC_FILES[t]}-{job.paper}.pdf"))
+            expected = f"{base}{prefix}/{TOPIC_FILES[topic]}.html"
+        else:
+            expected = f"{base}{prefix}/"
+        assert job.url == expected, job.path
+        if job.paper == "letter" and not toolkit.is_source:
+            continue  # the same template on the other paper: decoding the source language's is enough
+        height = SIZES[job.paper][1] / MM
+        # where the code is: the handout's title block, the foot of the booklet's cover, all over the cards
+        band = {"handout": (0.0, 60.0), "booklet": (height - 60, height), "cards": None}[job.kind]
+        found = qr_payloads(pdf, 1, tmp_path, band)
+        count = CARD_GRID[job.paper][0] * CARD_GRID[job.paper][1] if job.kind == "cards" else 1
+        assert found == [expected] * count, (job.path, found)
+    assert "https://toolkit.riverside.example/es/signs.html" in {job.url for job in printed.jobs}
+
+
+def test_no_site_url_no_qr_code_and_a_warning(printed: Printed) -> None:
+    """Without site_url the PDFs have no QR code, and render_print says so as data for the build to show."""
+    jobs = render_print(printed.model, ROOT)
+    assert jobs.warnings == [NO_SITE_URL]
+    assert len(jobs) == len(printed.jobs)
+    assert all(job.url is None and "cp-qr" not in job.html for job in jobs)
+    bad = render_print(printed.model, ROOT, "toolkit.riverside.example")
+    assert len(bad.warnings) == 1 and "not an http(s) address" in bad.warnings[0]
+    assert all(job.url is None for job in bad)
+
+
+# --- Quality --------------------------------------------------------------------------------------
+
+
+def test_only_noto_and_amiri_fonts_all_embedded_and_subset(printed: Printed) -> None:
     """Every font is one the locales name (Noto Sans, Amiri), embedded, subset and mapped to Unicode."""
-    for _toolkit, _topic, _paper, pdf in handouts(printed):
+    for _toolkit, _job, pdf in every_pdf(printed):
         rows = run("pdffonts", str(pdf)).splitlines()[2:]
         assert rows, pdf
         for row in rows:
@@ -161,26 +524,58 @@ def test_only_noto_fonts_all_embedded(printed: Printed) -> None:
             assert columns[-5:-2] == ["yes", "yes", "yes"], (pdf, row)  # emb, sub, uni
 
 
-def test_tagged_with_title_author_language_and_review_date(printed: Printed) -> None:
-    """PDF/UA tagging and metadata: title, author, language, review date."""
-    for toolkit, topic, _paper, pdf in handouts(printed):
-        info = dict(
-            (key.strip(), value.strip()) for key, _, value in
-            (line.partition(":") for line in run("pdfinfo", str(pdf)).splitlines())
-        )
+def document_title(toolkit: LocalizedToolkit, job: PrintJob) -> str:
+    """The PDF title a job should have: the topic's, the toolkit's, or the emergency label's."""
+    if job.kind == "booklet":
+        return plain(toolkit.title)
+    if job.kind == "cards":
+        return f"{plain(toolkit.emergency.label)} – {plain(toolkit.title)}"
+    topic = next(t for t in HANDOUTS if handout_path(toolkit, t, job.paper) == job.path)
+    return f"{plain(toolkit.topics[topic].title)} – {plain(toolkit.title)}"
+
+
+def test_tagged_with_title_author_subject_language_and_review_date(printed: Printed) -> None:
+    """PDF/UA tagging and metadata: title, author, subject, language, review date."""
+    for toolkit, job, pdf in every_pdf(printed):
+        info = pdf_info(pdf)
         assert info["Tagged"] == "yes", pdf
-        assert info["Title"] == f"{plain(toolkit.topics[topic].title)} – {plain(toolkit.title)}", pdf
+        title = document_title(toolkit, job)
+        assert info["Title"] == title, pdf
         assert info["Author"] == plain(toolkit.community), pdf
+        assert info.get("Subject"), pdf
         reader = PdfReader(pdf)
         assert reader.trailer["/Root"]["/Lang"] == toolkit.locale.tag, pdf
+        assert "/StructTreeRoot" in reader.trailer["/Root"], pdf
         created = reader.metadata["/CreationDate"]
         assert created.startswith("D:" + toolkit.reviewed.strftime("%Y%m%d")), (pdf, created)
+
+
+def test_qr_code_has_alternative_text(printed: Printed) -> None:
+    """The QR code is a tagged figure whose alternative text is the address it opens."""
+    job = next(j for j in printed.jobs if j.path == "es/print/signs-a4.pdf")
+    reader = PdfReader(printed.pdf(job.path))
+    figures: list[str] = []
+
+    def walk(element: object) -> None:
+        """Collect the /Alt of every /Figure of the structure tree."""
+        element = element.get_object() if hasattr(element, "get_object") else element
+        if isinstance(element, list):
+            for kid in element:
+                walk(kid)
+        elif isinstance(element, dict):
+            if element.get("/S") == "/Figure":
+                figures.append(str(element.get("/Alt")))
+            if "/K" in element:
+                walk(element["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert figures == [job.url]
 
 
 def test_html_carries_language_direction_and_fallback(printed: Printed) -> None:
     """lang/dir on <html>, isolated phone numbers, fallback text marked English."""
     for job in printed.jobs:
-        toolkit = next(t for t in printed.model.toolkits if t.locale.tag == job.lang)
+        toolkit = printed.toolkit(job.lang)
         assert f'<html lang="{job.lang}" dir="{toolkit.locale.direction}"' in job.html
         # the emergency number is isolated left-to-right wherever it appears
         assert f'<bdi dir="ltr">{toolkit.emergency.phone.display}</bdi>' in job.html
@@ -190,26 +585,65 @@ def test_html_carries_language_direction_and_fallback(printed: Printed) -> None:
 
 def test_phone_numbers_keep_their_order_in_arabic(printed: Printed) -> None:
     """In Arabic, '(413)' is still printed left of '555-0100'."""
-    toolkit = next(t for t in printed.model.toolkits if t.locale.direction == "rtl")
-    pdf = printed.out / handout_path(toolkit, "pathways", "a4")
-    words = re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', run("pdftotext", "-bbox", str(pdf), "-")
-    )
+    toolkit = printed.toolkit("ar")
+    pdf = printed.pdf(handout_path(toolkit, "pathways", "a4"))
     checked = 0
-    for service in toolkit.services:
-        if not service.phone or " " not in service.phone.display:
-            continue
-        area, rest = service.phone.display.split(" ", 1)  # e.g. "(413)" and "555-0100"
-        for x, y, word in words:
-            if word == rest:
-                left = [float(x2) for x2, y2, w2 in words if y2 == y and w2.strip("()") == area.strip("()")]
-                assert left and max(left) < float(x), (service.id, "area code must stay left of the number")
-                checked += 1
+    for page in range(1, len(PdfReader(pdf).pages) + 1):
+        page_words = words(pdf, page)
+        for service in toolkit.services:
+            if not service.phone or " " not in service.phone.display:
+                continue
+            area, rest = service.phone.display.split(" ", 1)  # e.g. "(413)" and "555-0100"
+            for x, y, _x1, _y1, word in page_words:
+                if word == rest:
+                    # the area code on the same line just before it (another column's number may share the line)
+                    left = [x2 for x2, y2, x3, _b, w2 in page_words
+                            if y2 == y and w2.strip("()") == area.strip("()") and 0 < x - x3 < 12]
+                    assert left, (service.id, page, "area code must stay left of the number")
+                    checked += 1
     assert checked >= 3
 
 
-def test_no_missing_glyphs_in_any_handout(printed: Printed) -> None:
-    """The fonts of every example handout cover all of its text."""
+def test_directory_columns_run_in_the_direction_of_the_language(printed: Printed) -> None:
+    """The directory's first column is on the left in English and on the right in Arabic."""
+    for tag in ("en", "ar"):
+        toolkit = printed.toolkit(tag)
+        pdf = printed.pdf(handout_path(toolkit, "pathways", "a4"))
+        width = SIZES["a4"][0]
+        first = toolkit.services[0].phone.display.split(" ")[-1]  # e.g. 555-0100
+        checked = 0
+        for page in range(1, len(PdfReader(pdf).pages) + 1):
+            text = pdf_text(pdf, page)
+            title = plain(toolkit.topics["services"].title)
+            if find(text, title, tag == "ar") < 0:
+                continue
+            page_words = words(pdf, page)
+            # the directory's title is its page's largest text: the services come below it
+            heading_y = max(page_words, key=lambda w: w[3] - w[1])[1] if tag == "ar" else next(
+                w[1] for w in page_words if w[4] == title.split()[0])
+            for x0, y0, x1, _y1, word in page_words:
+                if word == first and y0 > heading_y:
+                    assert ((x0 + x1) / 2 > width / 2) == (tag == "ar"), (pdf, page, x0)
+                    checked += 1
+        assert checked >= 1, pdf
+
+
+def test_words_are_hyphenated_where_the_language_has_patterns(printed: Printed) -> None:
+    """English and Spanish body text is hyphenated; phone numbers and addresses never are."""
+    hyphenated = 0
+    for toolkit, _job, pdf in every_pdf(printed):
+        raw = run("pdftotext", str(pdf), "-")
+        hyphenated += raw.count("\u2010\n") if toolkit.locale.tag in ("en", "es") else 0
+        if toolkit.locale.tag == "ar":
+            assert "\u2010\n" not in raw.translate(INVISIBLE), pdf  # no Arabic patterns: no hyphens
+        for service in toolkit.services:
+            if service.phone:
+                assert not re.search(re.escape(service.phone.display[:4]) + r"[^\n]*\u2010\n", raw), pdf
+    assert hyphenated >= 10
+
+
+def test_no_missing_glyphs_in_any_pdf(printed: Printed) -> None:
+    """The fonts of every example PDF cover all of its text."""
     for job in printed.jobs:
         assert job.fonts and all(Path(font).is_file() for font in job.fonts)
         assert missing_glyphs(job) == {}, job.path
@@ -227,12 +661,60 @@ def test_missing_glyphs_reports_uncovered_characters(printed: Printed) -> None:
     assert set(missing) == {"ሰ", "ላ", "ም", "你", "好", "✓"}
 
 
+# --- Black and white -------------------------------------------------------------------------------
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of a #rrggbb or #rgb colour (WCAG 2): what greyscale printing keeps."""
+    value = colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    channels = [int(value[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, two: str) -> float:
+    """The WCAG contrast ratio of two colours."""
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_colours_keep_their_contrast_in_greyscale() -> None:
+    """Text colours read on white and on the tints they sit on (luminance is what a grey print keeps)."""
+    css = (ROOT / "print" / "css" / "print.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--cp-([\w-]+):\s*(#[0-9a-fA-F]{3,6})", css))
+    for text in ("ink", "muted", "accent", "alert"):
+        for background in ("#ffffff", colours["accent-tint"], colours["alert-tint"]):
+            assert contrast(colours[text], background) >= 4.5, (text, background)
+
+
+def test_urgency_is_said_in_words_not_colour_alone(printed: Printed) -> None:
+    """Each decision's urgency and the red flags are printed as words; emergencies also get an icon."""
+    for toolkit, topic, _paper, pdf in handouts(printed):
+        if toolkit.locale.direction == "rtl":
+            continue
+        text = pdf_text(pdf).casefold()
+        if topic == "pathways":
+            for point in toolkit.pathways:
+                assert plain(toolkit.ui(f"urgency.{point.urgency}")).casefold() in text, (pdf, point.id)
+        if topic == "signs":
+            assert plain(toolkit.red_flags_title).casefold() in text
+    job = next(j for j in printed.jobs if j.path == "print/referral-a4.pdf")
+    assert job.html.count('class="cp-alert-icon"') == 1  # the emergency decision
+    assert (ROOT / "print" / "css" / "icons" / "alert.svg").is_file()
+
+
+# --- Reproducible and cached -------------------------------------------------------------------------
+
+
 def test_second_run_reuses_every_pdf_and_a_change_renders_again(printed: Printed, tmp_path: Path) -> None:
-    """The cache serves unchanged handouts byte for byte; a changed one renders."""
+    """The cache serves unchanged PDFs byte for byte, with their page counts; a changed one renders."""
     again = write_pdfs(printed.jobs, tmp_path / "again", printed.cache, workers=2)
     assert again.reused == len(printed.jobs) and again.rendered == 0
+    assert again.files == printed.stats.files
     for job in printed.jobs:
-        assert (tmp_path / "again" / job.path).read_bytes() == (printed.out / job.path).read_bytes()
+        assert (tmp_path / "again" / job.path).read_bytes() == printed.pdf(job.path).read_bytes()
     job = printed.jobs[0]
     changed = replace(job, html=job.html.replace("</main>", "<p>One more line.</p></main>"))
     changed = replace(changed, key=f"{job.key[:-4]}beef")
@@ -243,25 +725,34 @@ def test_second_run_reuses_every_pdf_and_a_change_renders_again(printed: Printed
 
 
 def test_key_follows_css_and_templates(printed: Printed, tmp_path: Path) -> None:
-    """A designer's CSS change changes every key; the same inputs keep them."""
+    """A designer's CSS or icon change changes every key; the same inputs keep them."""
     shutil.copytree(ROOT / "print", tmp_path / "print")
     css = tmp_path / "print" / "css" / "print.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* a designer's change */\n", encoding="utf-8")
-    jobs = render_print(printed.model, tmp_path)
+    jobs = render_print(printed.model, tmp_path, SITE_URL)
     assert [j.path for j in jobs] == [j.path for j in printed.jobs]
     assert [j.html for j in jobs] == [j.html for j in printed.jobs]  # stylesheets are linked, not inlined
     assert not {j.key for j in jobs} & {j.key for j in printed.jobs}
+    icon = tmp_path / "print" / "css" / "icons" / "alert.svg"
+    icon.write_text(icon.read_text(encoding="utf-8").replace("#8a1c1c", "#000000"), encoding="utf-8")
+    assert not {j.key for j in render_print(printed.model, tmp_path, SITE_URL)} & {j.key for j in jobs}
     # the same inputs give the same keys
-    assert [j.key for j in render_print(printed.model, ROOT)] == [j.key for j in printed.jobs]
+    assert [j.key for j in render_print(printed.model, ROOT, SITE_URL)] == [j.key for j in printed.jobs]
 
 
 def test_two_renders_are_byte_identical(printed: Printed, tmp_path: Path) -> None:
     """Rendering again from an empty cache gives the very same bytes."""
-    some = [job for job in printed.jobs if job.path in ("print/signs-a4.pdf", "ar/print/referral-letter.pdf")]
-    assert len(some) == 2
+    chosen = (
+        "print/signs-a4.pdf", "ar/print/referral-letter.pdf", "ar/print/booklet-a4.pdf", "es/print/cards-letter.pdf",
+    )
+    some = [job for job in printed.jobs if job.path in chosen]
+    assert len(some) == len(chosen)
     write_pdfs(some, tmp_path / "out", tmp_path / "cache", workers=2)
     for job in some:
-        assert (tmp_path / "out" / job.path).read_bytes() == (printed.out / job.path).read_bytes(), job.path
+        assert (tmp_path / "out" / job.path).read_bytes() == printed.pdf(job.path).read_bytes(), job.path
+
+
+# --- Fonts ------------------------------------------------------------------------------------------
 
 
 def test_font_files_in_print_fonts_come_before_packages(tmp_path: Path) -> None:
@@ -286,3 +777,18 @@ def test_uncovered_text_never_pulls_in_a_system_font(printed: Printed, tmp_path:
     write_pdfs([odd], tmp_path / "out", tmp_path / "cache", workers=1)
     rows = run("pdffonts", str(tmp_path / "out" / "odd.pdf")).splitlines()[2:]
     assert rows and all(row.split()[0].split("+")[-1].startswith("Noto-Sans") for row in rows), rows
+
+
+def test_free_page_links_point_at_chapters_or_the_website() -> None:
+    """A free page's links: other pages become chapters, anchors get the page's prefix, the rest go online."""
+    page = Page("about", Text("About", "en"), None, (
+        "See [a](self-care.md#know-your-limits), [b](#who-made-it), [c](other.md) and [d](https://x.example/).\n\n"
+        "## Who made it\n\n!!! note \"Note\"\n    Kept as an admonition.\n"
+    ), "en", False)
+    online = page_body(page, {"self-care", "about"}, "https://toolkit.riverside.example/es/")
+    assert 'href="#self-care-know-your-limits"' in online and 'href="#about-who-made-it"' in online
+    assert 'href="https://toolkit.riverside.example/es/other.html"' in online
+    assert 'href="https://x.example/"' in online and '<h2 id="about-who-made-it">' in online
+    assert '<div class="admonition note">' in online
+    offline = page_body(page, {"self-care", "about"}, None)
+    assert "<a>c</a>" in offline  # no website to point at: the words stay, the link goes

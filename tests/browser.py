@@ -1,0 +1,234 @@
+"""Helpers for the browser tests: Debian's Chromium through Playwright, axe-core, and a local static host."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import os
+import shutil
+import sys
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
+    # without these Chromium calls home (updates, field trials, sync) on a network that has no home
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+    "--metrics-recording-only", "--no-pings",
+]
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: the rules axe-core tags with these
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# what a static host compresses before sending; images and PDFs go as they are
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
+# a phone: 360 CSS pixels wide
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (or $CHROMIUM): Playwright cannot download its own browser here."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def axe_script() -> Path:
+    """axe-core's axe.min.js, as the axe-playwright-python package ships it."""
+    path = Path(str(resources.files("axe_playwright_python") / "axe.min.js"))
+    assert path.is_file(), f"axe.min.js missing from axe-playwright-python: {path}"
+    return path
+
+
+def axe_version(script: Path) -> str:
+    """The axe-core version named in the script's first line, e.g. `4.12.1`."""
+    first = script.read_text(encoding="utf-8")[:200]
+    return first.split("axe v", 1)[1].split()[0] if "axe v" in first else "unknown"
+
+
+def run_axe(page: Any, script_source: str) -> list[dict[str, Any]]:
+    """Run axe-core on the page's document with the WCAG 2.2 A/AA rules; return its violations."""
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")  # let resizes land
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(script_source + "\n;0")  # evaluated by DevTools, so the page's CSP allows it
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map(n => n.target.join(' '))}));
+        }""",
+        WCAG_TAGS,
+    )
+
+
+def fast_animations(context: Any, page: Any) -> None:
+    """Run the page's CSS transitions 50 times faster, so focus checks need not wait for them."""
+    session = context.new_cdp_session(page)
+    session.send("Animation.enable")
+    session.send("Animation.setPlaybackRate", {"playbackRate": 50})
+
+
+def gzip_size(data: bytes) -> int:
+    """Bytes of `data` gzipped at the level static hosts commonly use."""
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+@dataclass
+class Served:
+    """One response the static host sent: path, status, header bytes and body bytes as sent over gzip."""
+
+    path: str
+    status: int
+    header_bytes: int
+    body_bytes: int
+
+    @property
+    def total(self) -> int:
+        """Bytes on the wire for this response, near enough."""
+        return self.header_bytes + self.body_bytes
+
+
+@dataclass
+class StaticHost:
+    """The built site served from 127.0.0.1 like a plain static host: revalidate with Last-Modified, gzip."""
+
+    root: Path
+    log: list[Served] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Start serving on a free port in a background thread."""
+        host = self
+        lock = threading.Lock()
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            """Serves files, tells caches to revalidate, and records what it sent."""
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Stay quiet."""
+
+            def end_headers(self) -> None:
+                """Ask caches to revalidate every time, as many static hosts do."""
+                self.send_header("Cache-Control", "no-cache")
+                super().end_headers()
+
+            def send_response(self, code: int, message: str | None = None) -> None:
+                """Remember the status of this response."""
+                self.cp_status = code
+                super().send_response(code, message)
+
+            def flush_headers(self) -> None:
+                """Count the header bytes, then send them."""
+                self.cp_headers = sum(len(h) for h in getattr(self, "_headers_buffer", []))
+                super().flush_headers()
+
+            def copyfile(self, source: Any, outputfile: Any) -> None:
+                """Send a file and count it as gzipped when a host would compress its type."""
+                data = source.read()
+                kind = self.guess_type(self.path.split("?")[0])
+                self.cp_body = gzip_size(data) if kind.startswith(COMPRESSED_TYPES) else len(data)
+                outputfile.write(data)
+
+            def do_GET(self) -> None:
+                """Serve, then log what was sent."""
+                self.cp_status, self.cp_headers, self.cp_body = 0, 0, 0
+                super().do_GET()
+                with lock:
+                    host.log.append(Served(self.path, self.cp_status, self.cp_headers, self.cp_body))
+
+        class Server(http.server.ThreadingHTTPServer):
+            """A threading server that does not print a traceback when the browser drops a connection."""
+
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                """Ignore dropped connections; report anything else."""
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(request, client_address)
+
+        handler = functools.partial(Handler, directory=str(self.root))
+        self.server = Server(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def origin(self) -> str:
+        """http://127.0.0.1:PORT"""
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def url(self, relative: str) -> str:
+        """The URL of a file of the site."""
+        return f"{self.origin}/{relative}"
+
+    def mark(self) -> int:
+        """A point in the log to count from."""
+        return len(self.log)
+
+    def since(self, mark: int) -> list[Served]:
+        """Responses sent after `mark`."""
+        return self.log[mark:]
+
+    def settle(self, page: Any, quiet_ms: int = 100, limit_ms: int = 5_000) -> None:
+        """Wait until the page has asked for nothing more for `quiet_ms` (faster than Playwright's networkidle)."""
+        waited, count = 0, -1
+        while count != len(self.log) and waited < limit_ms:
+            count = len(self.log)
+            page.wait_for_timeout(quiet_ms)
+            waited += quiet_ms
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def is_own(url: str, origin: str) -> bool:
+    """Whether a request stays on the site: its own origin, or data held in the page itself."""
+    return url.startswith((origin + "/", "data:", "blob:", "about:"))
+
+
+RECORDER = """
+window.__cp = {csp: []};
+document.addEventListener('securitypolicyviolation', e => window.__cp.csp.push(
+  `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile || ''}:${e.lineNumber || ''})`));
+"""
+STORAGE = """async () => ({
+  local: Object.keys(localStorage), session: Object.keys(sessionStorage), cookie: document.cookie,
+  caches: 'caches' in window ? await caches.keys() : [],
+  workers: navigator.serviceWorker ? (await navigator.serviceWorker.getRegistrations()).length : 0,
+  databases: indexedDB.databases ? (await indexedDB.databases()).map(d => d.name) : [],
+})"""
+OVERFLOW = """() => {
+  const root = document.documentElement;
+  return {scroll: root.scrollWidth, client: root.clientWidth};
+}"""
+FOCUS = """async () => {
+  const el = document.activeElement;
+  const moving = document.getAnimations().filter(a => a.effect && a.effect.target && a.effect.target.contains(el));
+  const settled = Promise.all(moving.map(a => a.finished.catch(() => null)));
+  await Promise.race([settled, new Promise(resolve => setTimeout(resolve, 1000))]);  // let transitions end
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el), box = el.getBoundingClientRect();
+  const hidden = el.closest('[hidden], [aria-hidden=true]') !== null;
+  let opacity = 1;
+  for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+    opacity *= +getComputedStyle(node).opacity;
+  }
+  return {
+    tag: el.tagName.toLowerCase(), cls: el.className && el.className.baseVal === undefined ? el.className : '',
+    text: (el.getAttribute('aria-label') || el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60),
+    href: el.getAttribute('href'), hreflang: el.getAttribute('hreflang'),
+    role: el.getAttribute('role'), for: el.getAttribute('for'),
+    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+    onscreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
+      && box.left < innerWidth && box.top < innerHeight && opacity > 0.5
+      && style.visibility !== 'hidden' && !hidden,
+  };
+}"""
+PHONE_LINKS = """() => [...document.querySelectorAll('a[href^="tel:"], a[href^="sms:"]')].map(a => ({
+  href: a.getAttribute('href'), text: a.textContent.trim(), label: a.getAttribute('aria-label') || '',
+}))"""

@@ -1,0 +1,596 @@
+"""The example's website in real headless Chromium: privacy, accessibility, weight, offline use, quick exit."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from browser import (
+    CHROMIUM_ARGS,
+    DESKTOP,
+    FOCUS,
+    OVERFLOW,
+    PHONE,
+    PHONE_LINKS,
+    RECORDER,
+    STORAGE,
+    StaticHost,
+    axe_script,
+    axe_version,
+    chromium_path,
+    fast_animations,
+    is_own,
+    run_axe,
+)
+from conftest import LOCALES, ROOT, Built, copy_toolkit, run_build, site_pages
+
+CHROMIUM = chromium_path()
+if CHROMIUM is None and not os.environ.get("CI"):
+    pytest.skip("no Chromium: `apt-get install chromium` (or set $CHROMIUM)", allow_module_level=True)
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+
+BUDGET = 100_000  # bytes a first visit of a content page may transfer, gzipped as a static host sends it
+REPEAT_BUDGET = 5_000  # bytes a repeat visit may transfer: revalidation headers, no bodies
+BLOCKING = ("serious", "critical")
+IMPACTS = ("critical", "serious", "moderate", "minor")
+# what Material for MkDocs keeps in the browser: the reader's own theme preferences, nothing read
+THEME_PREFERENCES = re.compile(r"\.(__palette|__tabs|__consent|__announce)$")
+SCREENSHOTS = Path(os.environ.get("CAREPATH_SCREENSHOTS", ROOT / ".carepath" / "screenshots"))
+NEUTRAL = "https://neutral.example/"  # the exit URL of the second quick-exit build; answered by the test
+
+
+def locale_of(relative: str) -> str:
+    """The language of a built page from its path (the source language lives at the root)."""
+    first = relative.split("/", 1)[0] + "/"
+    return next((tag for tag, prefix in LOCALES.items() if prefix and prefix == first), "en")
+
+
+def ui(tag: str, key: str) -> str:
+    """An interface string of a language as locales/ has it, or English's."""
+    for source in (tag, "en"):
+        value = (yaml.safe_load((ROOT / f"locales/{source}.yml").read_text(encoding="utf-8"))["ui"] or {}).get(key)
+        if value:
+            return str(value)
+    raise KeyError(key)
+
+
+def report(request: pytest.FixtureRequest, lines: list[str]) -> None:
+    """Write lines to the terminal even while pytest captures output."""
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n" + "\n".join(lines))
+
+
+@dataclass
+class PageAudit:
+    """What one page did in the browser."""
+
+    relative: str
+    locale: str
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    first_bytes: int = 0
+    first_requests: int = 0
+    repeat_bytes: int = 0
+    repeat_requests: int = 0
+    overflow: dict[str, dict[str, int]] = field(default_factory=dict)
+    storage: dict[str, Any] = field(default_factory=dict)
+    cookies: list[Any] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+    csp: str = ""
+    phones: list[dict[str, str]] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, started once for this module."""
+    assert CHROMIUM, "no Chromium: `apt-get install chromium` (or set $CHROMIUM)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def host(example: Built) -> Iterator[StaticHost]:
+    """The example site served from 127.0.0.1."""
+    served = StaticHost(example.site)
+    yield served
+    served.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """axe-core's script."""
+    return axe_script().read_text(encoding="utf-8")
+
+
+def new_context(browser: Browser, viewport: dict[str, int] = DESKTOP, **options: Any) -> BrowserContext:
+    """A fresh browser profile (empty cache) that records CSP violations on every page."""
+    context = browser.new_context(viewport=viewport, **options)
+    context.add_init_script(RECORDER)
+    return context
+
+
+def set_text_size(context: BrowserContext, page: Page, percent: int) -> None:
+    """Set the browser's text size, as a reader's text-zoom setting does (100 = 16 px)."""
+    session = context.new_cdp_session(page)
+    session.send("Page.setFontSizes", {"fontSizes": {"standard": 16 * percent // 100, "fixed": 13 * percent // 100}})
+    session.detach()
+
+
+def audit_page(browser: Browser, host: StaticHost, relative: str, axe_source: str) -> PageAudit:
+    """Visit a page as a first-time reader, check it, then visit it again."""
+    result = PageAudit(relative, locale_of(relative))
+    context = new_context(browser)
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    mark = host.mark()
+    page.goto(host.url(relative))
+    host.settle(page)
+    first = host.since(mark)
+    result.first_bytes, result.first_requests = sum(s.total for s in first), len(first)
+    result.failed = [f"{s.status} {s.path}" for s in first if s.status >= 400]
+
+    seen = set()
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        for violation in run_axe(page, axe_source):
+            key = (violation["id"], tuple(violation["targets"]))
+            if key not in seen:
+                seen.add(key)
+                result.violations.append(violation)
+    result.overflow["360 px"] = page.evaluate(OVERFLOW)
+    set_text_size(context, page, 200)
+    page.wait_for_timeout(50)
+    result.overflow["360 px, text 200%"] = page.evaluate(OVERFLOW)
+    set_text_size(context, page, 100)
+
+    result.storage = page.evaluate(STORAGE)
+    result.csp = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content") or ""
+    result.phones = page.evaluate(PHONE_LINKS)
+    result.csp_violations = page.evaluate("window.__cp.csp")
+
+    mark = host.mark()
+    page.goto(host.url(relative))
+    host.settle(page)
+    again = host.since(mark)
+    result.repeat_bytes, result.repeat_requests = sum(s.total for s in again), len(again)
+    result.failed += [f"{s.status} {s.path}" for s in again if s.status >= 400]
+    result.csp_violations += page.evaluate("window.__cp.csp")
+    result.cookies = context.cookies()
+    result.external = sorted({u for u in requests if not is_own(u, host.origin)})
+    context.close()
+    return result
+
+
+def summary(audits: dict[str, PageAudit], seconds: float) -> list[str]:
+    """The per-language figures the closing note of the issue asks for."""
+    lines = [
+        f"browser audit: Chromium {CHROMIUM}, axe-core {axe_version(axe_script())} (WCAG 2.2 A/AA rules), "
+        f"{len(audits)} pages in {seconds:.0f} s; first visit gzipped as a static host sends it, budget {BUDGET:,} B",
+        f"{'locale':<7}{'pages':>6}  {'axe critical/serious/moderate/minor':<36}{'external':>9}"
+        f"{'largest first visit':>22}  {'largest repeat':>15}",
+    ]
+    for tag in LOCALES:
+        mine = [a for a in audits.values() if a.locale == tag]
+        if not mine:
+            continue
+        impacts = Counter(v["impact"] for a in mine for v in a.violations)
+        heaviest = max(mine, key=lambda a: a.first_bytes)
+        repeat = max(a.repeat_bytes for a in mine)
+        lines.append(
+            f"{tag:<7}{len(mine):>6}  {'/'.join(str(impacts.get(i, 0)) for i in IMPACTS):<36}"
+            f"{sum(len(a.external) for a in mine):>9}{heaviest.first_bytes:>12,} B {heaviest.relative:<8}"
+            f"{repeat:>8,} B"
+        )
+    return lines
+
+
+@pytest.fixture(scope="module")
+def audits(
+    browser: Browser, host: StaticHost, example: Built, axe_source: str, request: pytest.FixtureRequest
+) -> Iterator[dict[str, PageAudit]]:
+    """Every page of every language of the example, audited once."""
+    started = time.perf_counter()
+    pages = [p.relative_to(example.site).as_posix() for p in site_pages(example.site)]
+    found = {relative: audit_page(browser, host, relative, axe_source) for relative in pages}
+    lines = summary(found, time.perf_counter() - started)
+    yield found
+    report(request, lines)
+
+
+# -- privacy -------------------------------------------------------------------------------------------------
+
+
+def test_every_page_of_every_language_is_audited(audits: dict[str, PageAudit]) -> None:
+    assert {a.locale for a in audits.values()} == set(LOCALES)
+    assert all(len([a for a in audits.values() if a.locale == tag]) >= 8 for tag in LOCALES)
+
+
+def test_no_request_leaves_the_site(audits: dict[str, PageAudit]) -> None:
+    leaks = {r: a.external for r, a in audits.items() if a.external}
+    assert not leaks, f"requests to other hosts: {leaks}"
+    broken = {r: a.failed for r, a in audits.items() if a.failed}
+    assert not broken, f"requests that failed: {broken}"
+
+
+def test_content_security_policy_forbids_other_hosts(audits: dict[str, PageAudit]) -> None:
+    own = ("'none'", "'self'", "data:")
+    for relative, audit in audits.items():
+        directives = dict([*d.strip().split(" ", 1), ""][:2] for d in audit.csp.split(";") if d.strip())
+        assert directives.get("default-src") == "'none'", (relative, audit.csp)
+        assert directives.get("frame-src") == "'none'", (relative, audit.csp)
+        assert "'unsafe-inline'" not in audit.csp and "'unsafe-eval'" not in audit.csp, (relative, audit.csp)
+        for name in ("script-src", "style-src", "connect-src", "frame-src", "font-src", "img-src", "worker-src"):
+            sources = directives.get(name, "").split()
+            assert sources, (relative, name)
+            others = [s for s in sources if s not in own and not s.startswith("'sha256-")]
+            assert not others, (relative, name, sources)
+        assert audit.csp_violations == [], (relative, audit.csp_violations)
+
+
+def test_nothing_read_is_stored(audits: dict[str, PageAudit]) -> None:
+    for relative, audit in audits.items():
+        stored = audit.storage
+        assert audit.cookies == [] and stored["cookie"] == "", relative
+        assert all(THEME_PREFERENCES.search(k) for k in stored["local"] + stored["session"]), (relative, stored)
+        assert stored["caches"] == [] and stored["workers"] == 0 and stored["databases"] == [], (relative, stored)
+
+
+# -- accessibility -------------------------------------------------------------------------------------------
+
+
+def test_axe_finds_nothing_serious(audits: dict[str, PageAudit]) -> None:
+    problems = [
+        f"{relative}: {v['id']} ({v['impact']}) {v['help']} at {', '.join(v['targets'][:3])}"
+        for relative, audit in audits.items() for v in audit.violations if v["impact"] in BLOCKING
+    ]
+    assert not problems, "axe-core, WCAG 2.2 A/AA:\n" + "\n".join(problems)
+
+
+def test_phone_links_have_readable_labels(audits: dict[str, PageAudit]) -> None:
+    checked = 0
+    for relative, audit in audits.items():
+        for link in audit.phones:
+            name = link["label"] or link["text"]
+            assert re.search(r"[^\W\d_]", name), (relative, link)  # words, not only digits
+            assert link["text"] in name, (relative, link)  # what is read contains what is seen
+            checked += 1
+    assert checked >= len(audits)  # at least the banner's on every page
+
+
+def test_no_horizontal_scrolling_on_a_phone(audits: dict[str, PageAudit]) -> None:
+    wide = {
+        (relative, how): size for relative, audit in audits.items()
+        for how, size in audit.overflow.items() if size["scroll"] > size["client"]
+    }
+    assert not wide, f"wider than the screen (scrollWidth > clientWidth): {wide}"
+
+
+def test_keyboard_reaches_everything_and_shows_focus(browser: Browser, host: StaticHost) -> None:
+    for tag, prefix in LOCALES.items():
+        for viewport in (PHONE, DESKTOP):
+            context = new_context(browser, viewport)
+            page = context.new_page()
+            fast_animations(context, page)
+            page.goto(host.url(f"{prefix}signs.html"))
+            stops = []
+            for _ in range(80):
+                page.keyboard.press("Tab")
+                stop = page.evaluate(FOCUS)
+                if stop is None or (stops and stop == stops[0]):
+                    break
+                stops.append(stop)
+            where = f"{tag} at {viewport['width']} px"
+            assert stops and "md-skip" in stops[0]["cls"], (where, stops[:1])
+            assert stops[0]["onscreen"] and stops[0]["outline"], (where, stops[0])
+            unseen = [s for s in stops if not (s["onscreen"] and s["outline"])]
+            assert not unseen, f"{where}: focus lands where it cannot be seen: {unseen}"
+            assert any((s["href"] or "").startswith("tel:") and "cp-banner__call" in s["cls"] for s in stops), where
+            assert any(s["tag"] == "button" and s["text"] == ui_theme_language_label(page) for s in stops), where
+            assert {s["hreflang"] for s in stops if "md-select__link" in s["cls"]} == set(LOCALES), where
+
+            page.goto(host.url(f"{prefix}signs.html"))
+            page.keyboard.press("Tab")
+            page.keyboard.press("Enter")
+            page.keyboard.press("Tab")
+            assert page.evaluate(SKIPPED), f"{where}: the skip link does not move the keyboard past the menus"
+
+            if viewport is PHONE:  # the menu is a drawer: it opens from the keyboard, then its links take focus
+                assert any(s["tag"] == "label" and s["role"] == "button" and s["for"] == "__drawer" for s in stops)
+                page.goto(host.url(f"{prefix}signs.html"))
+                page.focus('.md-header label[for="__drawer"]')
+                page.keyboard.press("Enter")
+                stop = page.evaluate(FOCUS) or {"cls": "(nothing)"}
+                assert "md-nav__link" in stop["cls"] and stop["onscreen"] and stop["outline"], (where, stop)
+                page.keyboard.press("Tab")
+                stop = page.evaluate(FOCUS) or {"cls": "(nothing)"}
+                assert "md-nav__link" in stop["cls"] and stop["onscreen"] and stop["outline"], (where, stop)
+                page.keyboard.press("Escape")
+                assert page.evaluate(FOCUS)["for"] == "__drawer", where
+            context.close()
+
+
+SKIPPED = """() => {
+  const target = document.getElementById(location.hash.slice(1)), active = document.activeElement;
+  return !!target && target.closest('.md-content') !== null && active !== document.body
+    && !!(target.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_FOLLOWING)
+    && !active.closest('.md-header, .md-banner, .md-sidebar');
+}"""
+
+
+def ui_theme_language_label(page: Page) -> str:
+    """The accessible name Material gives its language button on this page."""
+    return page.get_attribute(".md-select > button", "aria-label") or ""
+
+
+def test_language_switcher_works_by_keyboard(browser: Browser, host: StaticHost) -> None:
+    context = new_context(browser, PHONE)
+    page = context.new_page()
+    fast_animations(context, page)
+    page.goto(host.url("signs.html"))
+    page.focus('.md-select__link[hreflang="ar"]')
+    assert page.evaluate(FOCUS)["onscreen"]
+    page.keyboard.press("Enter")
+    page.wait_for_url(host.url("ar/signs.html"))
+    context.close()
+
+
+def test_emergency_banner_is_announced(browser: Browser, host: StaticHost) -> None:
+    context = new_context(browser, PHONE)
+    page = context.new_page()
+    for tag, prefix in LOCALES.items():
+        page.goto(host.url(f"{prefix}index.html"))
+        tree = page.locator(".cp-banner").aria_snapshot()
+        assert f'region "{ui(tag, "banner.label")}"' in tree, (tag, tree)
+        assert re.search(r'link "[^"]*\w[^"]*911[^"]*"', tree), (tag, tree)
+    context.close()
+
+
+def test_a_service_website_does_not_learn_where_the_reader_came_from(browser: Browser, host: StaticHost) -> None:
+    context = new_context(browser)
+    page = context.new_page()
+    headers: list[dict[str, str]] = []
+
+    def service(route: Any) -> None:
+        headers.append(route.request.headers)
+        route.fulfill(status=200, content_type="text/html", body="<title>A service</title>")
+
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1).*"), service)
+    page.goto(host.url("es/services.html"))
+    page.click('.md-content a[href^="https://"]')
+    page.wait_for_load_state()
+    assert headers and not any("referer" in h for h in headers), headers
+    context.close()
+
+
+# -- weight and offline --------------------------------------------------------------------------------------
+
+
+def test_first_visit_within_budget_and_repeat_visit_near_nothing(audits: dict[str, PageAudit]) -> None:
+    heavy = {r: a.first_bytes for r, a in audits.items() if a.first_bytes > BUDGET}
+    assert not heavy, f"first visit over {BUDGET:,} B: {heavy}"
+    again = {r: a.repeat_bytes for r, a in audits.items() if a.repeat_bytes > REPEAT_BUDGET}
+    assert not again, f"repeat visit over {REPEAT_BUDGET:,} B: {again}"
+
+
+def search_query(site: Path, prefix: str) -> str:
+    """Words this language's own index has: the title of the signs page."""
+    index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return next(d["title"] for d in index["docs"] if d["location"] == "signs.html")
+
+
+def search(page: Page, query: str) -> list[str]:
+    """Type a query into the theme's search box and return the result links."""
+    page.click(".md-search__input") if page.is_visible(".md-search__input") else page.click('label[for="__search"]')
+    page.keyboard.type(query)
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+
+
+def test_search_loads_only_when_used_and_searches_the_page_language(
+    browser: Browser, host: StaticHost, example: Built
+) -> None:
+    for tag, prefix in LOCALES.items():
+        context = new_context(browser)
+        page = context.new_page()
+        mark = host.mark()
+        page.goto(host.url(f"{prefix}index.html"))
+        host.settle(page)
+        assert not [s.path for s in host.since(mark) if "search" in s.path], tag
+        links = search(page, search_query(example.site, prefix))
+        paths = [s.path for s in host.since(mark)]
+        assert f"/{prefix}search/search_index.json" in paths, (tag, paths)
+        assert links and all(link.startswith(host.url(prefix)) for link in links), (tag, links)
+        others = [p for p in LOCALES.values() if p and p != prefix]
+        assert not any(link.startswith(host.url(o)) for link in links for o in others), (tag, links)
+        assert page.evaluate("window.__cp.csp") == [], tag
+        storage = page.evaluate(STORAGE)
+        assert all(THEME_PREFERENCES.search(k) for k in storage["local"] + storage["session"]), (tag, storage)
+        context.close()
+
+
+def search_from_files(browser: Browser, site: Path, prefix: str) -> tuple[list[str], list[str], list[str]]:
+    """Open a page straight from the built files and search it: result links, requests, errors."""
+    context = new_context(browser)
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / prefix / "signs.html").as_uri())
+    assert page.is_visible(".cp-banner"), prefix
+    links = search(page, search_query(site, prefix))
+    errors += page.evaluate("window.__cp.csp")
+    context.close()
+    return links, requests, errors
+
+
+def test_site_works_opened_from_files_search_included(browser: Browser, example: Built) -> None:
+    for tag, prefix in LOCALES.items():
+        links, requests, errors = search_from_files(browser, example.site, prefix)
+        folder = (example.site / prefix).as_uri().rstrip("/") + "/"
+        assert links and all(link.startswith(folder) for link in links), (tag, links)
+        assert not [u for u in requests if not u.startswith(("file:", "data:", "about:"))], (tag, requests)
+        assert not errors, (tag, errors)
+
+
+# -- what a person looks at ----------------------------------------------------------------------------------
+
+
+def test_screenshots_on_a_phone(browser: Browser, host: StaticHost, request: pytest.FixtureRequest) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    written = []
+    for tag in ("en", "ar"):
+        context = new_context(browser, PHONE, device_scale_factor=1)
+        page = context.new_page()
+        for name in ("index", "referral"):
+            page.goto(host.url(f"{LOCALES[tag]}{name}.html"))
+            target = SCREENSHOTS / f"{tag}-360px-{name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            written.append(target)
+        page.goto(host.url(f"{LOCALES[tag]}signs.html"))
+        set_text_size(context, page, 200)  # after loading: a new page starts at the default size
+        target = SCREENSHOTS / f"{tag}-360px-text200-signs.png"
+        page.screenshot(path=str(target))
+        written.append(target)
+        context.close()
+    assert all(p.stat().st_size > 5_000 for p in written)
+    report(request, ["screenshots at 360 px:", *(f"  {p}" for p in written)])
+
+
+# -- quick exit ----------------------------------------------------------------------------------------------
+
+
+def build_with_quick_exit(example: Built, target: Path, url: str | None) -> Path:
+    """A copy of the example with `extra.carepath_quick_exit: true` (and an exit URL), built with the CLI."""
+    root = copy_toolkit(target)
+    cache = example.root / ".carepath" / "cache"
+    if cache.is_dir():  # the PDFs do not change: reuse them
+        shutil.copytree(cache, root / ".carepath" / "cache")
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.setdefault("extra", {})["carepath_quick_exit"] = True
+    if url:
+        config["extra"]["carepath_quick_exit_url"] = url
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = run_build(root, "build")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def exit_hosts(example: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StaticHost]]:
+    """The example with the quick exit on: to a blank page (the default), and to a configured site."""
+    variants = {"blank": None, "url": NEUTRAL}
+    with ThreadPoolExecutor(len(variants)) as pool:  # two builds side by side
+        sites = {name: pool.submit(build_with_quick_exit, example, tmp_path_factory.mktemp(f"exit-{name}"), url)
+                 for name, url in variants.items()}
+        hosts = {name: StaticHost(site.result()) for name, site in sites.items()}
+    yield hosts
+    for served in hosts.values():
+        served.close()
+
+
+def test_quick_exit_is_off_by_default(example: Built) -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert not (config.get("extra") or {}).get("carepath_quick_exit")
+    assert not any("data-cp-exit" in p.read_text(encoding="utf-8") for p in site_pages(example.site))
+
+
+def test_quick_exit_one_tap_leaves_and_back_does_not_return(
+    browser: Browser, exit_hosts: dict[str, StaticHost]
+) -> None:
+    served = exit_hosts["blank"]
+    for tag, prefix in LOCALES.items():
+        context = new_context(browser, PHONE, has_touch=True)
+        page = context.new_page()
+        page.goto("data:text/html,<title>before</title><p>before")
+        page.goto(served.url(f"{prefix}signs.html"))
+        length = page.evaluate("history.length")
+        page.click(".md-footer__link--next")  # moving on inside the site adds no history entry
+        page.wait_for_url(served.url(f"{prefix}first-support.html"))
+        assert page.evaluate("history.length") == length, tag
+        exit_link = page.locator(".cp-exit__link")
+        assert exit_link.text_content().strip() == ui(tag, "exit.label"), tag
+        box = exit_link.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (tag, box)
+        assert box["y"] + box["height"] <= PHONE["height"] and box["height"] >= 24, (tag, box)  # on screen, tappable
+        exit_link.tap()
+        page.wait_for_url("about:blank")
+        page.go_back()
+        assert page.url.startswith("data:"), (tag, page.url)  # Back skips the whole visit
+        context.close()
+
+
+def test_quick_exit_escape_key(browser: Browser, exit_hosts: dict[str, StaticHost]) -> None:
+    served = exit_hosts["blank"]
+    context = new_context(browser)
+    page = context.new_page()
+    page.goto(served.url("ar/services.html"))
+    page.click(".md-search__input")
+    page.keyboard.press("Escape")  # closes the search first
+    assert page.url == served.url("ar/services.html")
+    page.keyboard.press("Escape")
+    page.wait_for_url("about:blank")
+    context.close()
+
+
+def test_quick_exit_to_a_configured_site_sends_no_referrer(
+    browser: Browser, exit_hosts: dict[str, StaticHost]
+) -> None:
+    served = exit_hosts["url"]
+    context = new_context(browser, PHONE)
+    page = context.new_page()
+    headers: list[dict[str, str]] = []
+
+    def neutral(route: Any) -> None:
+        headers.append(route.request.headers)
+        route.fulfill(status=200, content_type="text/html", body="<title>Weather</title><p>Sunny")
+
+    page.route(NEUTRAL + "**", neutral)
+    page.goto(served.url("es/referral.html"))
+    page.keyboard.press("Escape")
+    page.wait_for_url(NEUTRAL)
+    assert headers and not any("referer" in h for h in headers), headers
+    context.close()
+
+
+def test_quick_exit_is_accessible(
+    browser: Browser, exit_hosts: dict[str, StaticHost], axe_source: str, request: pytest.FixtureRequest
+) -> None:
+    served = exit_hosts["blank"]
+    for tag in ("en", "ar"):
+        context = new_context(browser, PHONE)
+        page = context.new_page()
+        fast_animations(context, page)
+        page.goto(served.url(f"{LOCALES[tag]}signs.html"))
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        target = SCREENSHOTS / f"{tag}-360px-quick-exit.png"
+        page.screenshot(path=str(target))
+        report(request, [f"  {target}"])
+        serious = [v for v in run_axe(page, axe_source) if v["impact"] in BLOCKING]
+        assert not serious, (tag, serious)
+        stops = []
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            stops.append(page.evaluate(FOCUS))
+        exit_stop = next((s for s in stops if s and "cp-exit__link" in s["cls"]), None)
+        assert exit_stop and exit_stop["onscreen"] and exit_stop["outline"], (tag, stops)
+        assert page.get_attribute(".cp-exit__link", "aria-keyshortcuts") == "Escape"
+        context.close()
