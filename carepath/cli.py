@@ -214,6 +214,10 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = main.add_subparsers(title="commands", metavar="COMMAND")
 
+    def workers(p: argparse.ArgumentParser) -> None:
+        """The option that sets how many processes render PDFs."""
+        p.add_argument("--workers", type=int, default=None, help="processes for PDFs (default: one per core)")
+
     def common(p: argparse.ArgumentParser) -> None:
         """Options every command takes."""
         p.add_argument("--root", type=Path, default=Path("."), help=ROOT_HELP)
@@ -227,7 +231,7 @@ def parser() -> argparse.ArgumentParser:
                                    "site/ is replaced only when everything succeeded.")
     common(b)
     b.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
-    b.add_argument("--workers", type=int, default=None, help="processes for PDFs (default: one per core)")
+    workers(b)
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="check the toolkit without writing anything",
@@ -242,7 +246,7 @@ def parser() -> argparse.ArgumentParser:
     common(s)
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    s.add_argument("--workers", type=int, default=None, help="processes for PDFs (default: one per core)")
+    workers(s)
     s.set_defaults(func=cmd_serve)
 
     st = sub.add_parser("status", help="what each language has translated, missing or outdated",

@@ -134,26 +134,29 @@ def write_pdfs(
         order = sorted(todo.values(), key=lambda same: len(same[0].html), reverse=True)
         # spawn: a fresh interpreter per worker, so fontconfig starts from the isolated configuration
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=count, mp_context=context,
             initializer=_init_worker, initargs=(str(_fontconfig_file(cache_dir)),),
-        ) as pool:
-            futures: dict[Future[tuple[Path, int]], list[PrintJob]] = {
-                pool.submit(_render_to_cache, same[0], cache_dir): same for same in order
-            }
+        )
+        futures: dict[Future[tuple[Path, int]], list[PrintJob]] = {}
+        try:
+            for same in order:
+                futures[pool.submit(_render_to_cache, same[0], cache_dir)] = same
             pending = set(futures)
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                    for future in done:
-                        cached_pdf, pages = future.result()  # re-raises a worker's error here
-                        for job in futures[future]:
-                            files[job.path] = (pages, _publish(cached_pdf, out_dir, job))
-                            report(f"{job.path} (rendered)")
-            except BaseException:
-                for future in pending:  # do not render the rest for nothing
-                    future.cancel()
-                raise
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    cached_pdf, pages = future.result()  # re-raises a worker's error here
+                    for job in futures[future]:
+                        files[job.path] = (pages, _publish(cached_pdf, out_dir, job))
+                        report(f"{job.path} (rendered)")
+        except BaseException:
+            try:  # do not render the rest for nothing
+                pool.shutdown(wait=True, cancel_futures=True)
+            except RuntimeError:
+                pass  # Ctrl-C came while the pool was still starting its manager thread
+            raise
+        pool.shutdown(wait=True)
     rendered = sum(len(same) for same in todo.values())
     files = {job.path: files[job.path] for job in jobs}  # in the order of the jobs
     return PdfStats(rendered=rendered, reused=reused, seconds=time.perf_counter() - started, files=files)

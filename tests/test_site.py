@@ -12,7 +12,7 @@ from conftest import LOCALES, ROOT, Built, parse, site_pages
 
 PAGES = [
     "index", "signs", "first-support", "referral", "services", "how-to-use", "self-care", "about",
-    "translation-status",
+    "translation-status", "print-kit",
 ]
 
 
@@ -22,7 +22,7 @@ def page(example: Built, tag: str, name: str) -> Path:
 
 
 def test_build_says_what_it_wrote(example: Built) -> None:
-    assert re.search(r"built 36 pages and 24 PDFs \(\d+ reused\) in 4 languages", example.stderr), example.stderr
+    assert re.search(r"built 40 pages and 40 PDFs \(\d+ reused\) in 4 languages", example.stderr), example.stderr
 
 
 def test_every_language_has_every_page(example: Built) -> None:
@@ -118,7 +118,8 @@ def test_every_handout_link_points_at_a_pdf(example: Built) -> None:
             target = (path.parent / a["href"]).resolve()
             assert target.is_file() and target.read_bytes()[:5] == b"%PDF-", (path, a["href"])
             linked += 1
-    assert linked == 4 * 4 * 2  # signs, first support, referral and services pages, two papers each
+    # signs, first support, referral and services pages, two papers each; the print kit: 5 x 2
+    assert linked == 4 * (4 * 2 + 5 * 2)
 
 
 def test_no_reference_to_another_host(example: Built) -> None:
