@@ -10,6 +10,7 @@ import traceback
 from pathlib import Path
 
 from carepath import commands
+from carepath.load import Sources
 from carepath.messages import text
 from carepath.problems import Report, ToolkitError
 
@@ -32,6 +33,15 @@ def _progress(message: str) -> None:
 def _date(value: str) -> dt.date:
     """Parse --today."""
     return dt.date.fromisoformat(value)
+
+
+def _checked_sources(root: Path) -> Sources | None:
+    """The toolkit's sources, or None after printing the errors that keep a command from using them."""
+    sources, report = commands.check(root)
+    if report.errors:
+        _print_report(report, False)
+        return None
+    return sources
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -104,9 +114,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Print what each language has translated, what is missing and what is outdated."""
     from carepath.translation import all_status, mark_current, status_json
 
-    sources, report = commands.check(args.root)
-    if report.errors:
-        _print_report(report, False)
+    sources = _checked_sources(args.root)
+    if sources is None:
         return 1
     if args.mark_current:
         tag, target = args.mark_current
@@ -173,9 +182,8 @@ def cmd_export_po(args: argparse.Namespace) -> int:
     """Write PO files for a language."""
     from carepath.po import export_po
 
-    sources, report = commands.check(args.root)
-    if report.errors:
-        _print_report(report, False)
+    sources = _checked_sources(args.root)
+    if sources is None:
         return 1
     out = args.out or args.root / "translations" / args.tag
     for path in export_po(sources, args.root, args.tag, out):
@@ -187,9 +195,8 @@ def cmd_import_po(args: argparse.Namespace) -> int:
     """Write the translations of PO files back into a language's files."""
     from carepath.po import import_po
 
-    sources, report = commands.check(args.root)
-    if report.errors:
-        _print_report(report, False)
+    sources = _checked_sources(args.root)
+    if sources is None:
         return 1
     po_dir = args.po_dir or args.root / "translations" / args.tag
     result = import_po(sources, args.root, args.tag, po_dir)
@@ -293,4 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run build.py with `argv`; return the exit status."""
     args = parser().parse_args(argv)
     args.root = args.root.resolve()
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        sys.stderr.close()
+        return 0
