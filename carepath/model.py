@@ -365,10 +365,7 @@ def build_toolkit(
     texts = _Texts(sources, tag, source_tag)
     services = _services(sources, texts, region)
     by_id = {s.id: s for s in services}
-    topics = {
-        name: Topic(name, texts.need(name, "title"), texts.get(name, "intro"), False)
-        for name in TOPICS
-    }
+    headings = {name: (texts.need(name, "title"), texts.get(name, "intro")) for name in TOPICS}
     signs_data = sources.neutral["signs"].data
     signs = [
         Sign(s["id"], s["kind"], tuple(s.get("ages") or ()), texts.need("signs", "signs", s["id"]))
@@ -404,7 +401,7 @@ def build_toolkit(
     # a topic page fell back if any of its texts did
     fell_back = {key.split(".")[0] for key in texts.fallback_keys}
     stale = {key.split(".")[0] for key in outdated}
-    topics = {n: Topic(t.name, t.title, t.intro, n in fell_back, n in stale) for n, t in topics.items()}
+    topics = {n: Topic(n, *headings[n], n in fell_back, n in stale) for n in TOPICS}
     emergency = Emergency(
         phone=parse_phone(str(facts["emergency"]["phone"]), region),
         label=texts.need("toolkit", "emergency", "label"),
