@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import unquote
 
 import markdown
-import yaml
 
 from carepath.check_links import (
     SCRIPT_SCHEMES,
@@ -26,6 +25,15 @@ from carepath.check_links import (
 from carepath.check_paths import inside, lexically_inside, shown
 from carepath.check_text import Lines
 from carepath.load import MarkdownFile, Sources, YamlFile
+from carepath.markup import (
+    ALLOWED_TAGS,
+    BLOCK_CLASSES,
+    CLASS_TAGS,
+    GLOBAL_ATTRIBUTES,
+    RESERVED_ID,
+    TAG_ATTRIBUTES,
+    converter,
+)
 from carepath.messages import FRAGMENTS, fragment, problem
 from carepath.model import HANDOUTS, PAPERS, TOPIC_FILES
 from carepath.problems import Problem
@@ -33,10 +41,8 @@ from carepath.problems import Problem
 # The pages carepath generates from the structured files, next to the free pages.
 GENERATED = ("index", *TOPIC_FILES.values())
 HANDOUT_FILES = {f"print/{TOPIC_FILES[t]}-{p}.pdf" for t in HANDOUTS for p in PAPERS}
-MKDOCS_EXTENSIONS = ["toc", "tables", "fenced_code"]  # MkDocs always adds these
-# Raw HTML elements refused outright (a hint for some of them is in FRAGMENTS as html.hint.<tag>).
-REFUSED_TAGS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base", "meta",
-                "link", "form", "input", "textarea", "svg", "math")
+# Attributes Markdown itself writes, which never reach the page as written (the sanitizer sets rel).
+MARKDOWN_ATTRIBUTES = frozenset({"rel", "markdown", "class"})
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data", "srcset",
                   "cite", "longdesc", "lowsrc", "dynsrc", "ping", "manifest", "codebase", "archive"}
 RESOURCE_ATTRIBUTES = {"src", "srcset", "poster", "background", "data"}
@@ -46,19 +52,10 @@ SAFE_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|avif);", re.I)
 LOOKS_LIKE_SITE = re.compile(r"^(www\.|[\w-]+\.(org|com|net|gov|edu|int|info)\b)", re.I)
 
 
-def markdown_for(root: Path) -> markdown.Markdown:
-    """A Markdown converter with the extensions the site is built with (MkDocs' own plus mkdocs.yml's)."""
-    names, configs = list(MKDOCS_EXTENSIONS), {}
-    try:
-        config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
-        for entry in config.get("markdown_extensions") or []:
-            name, options = (entry, None) if isinstance(entry, str) else next(iter(entry.items()))
-            names += [name] if name not in names else []
-            if isinstance(options, dict):
-                configs[name] = options
-        return markdown.Markdown(extensions=names, extension_configs=configs)
-    except Exception:  # an unreadable mkdocs.yml or an extension that is not installed: the usual set
-        return markdown.Markdown(extensions=[*MKDOCS_EXTENSIONS, "attr_list", "md_in_html"])
+def markdown_for(sources: Sources) -> markdown.Markdown:
+    """The Markdown converter the site and the print kit use: MkDocs' extensions plus mkdocs.yml's allowed ones."""
+    data = sources.settings.data if sources.settings is not None else {}
+    return converter(data if isinstance(data, dict) else {})
 
 
 def needles(url: str) -> tuple[str, ...]:
@@ -95,12 +92,13 @@ class _Collector(HTMLParser):
                 self.found.append(Element("html.remote_style", url, (url, needle), {"url": url}))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Record one opening tag."""
-        if tag in REFUSED_TAGS:
+        """Record one opening tag: anything outside the sanitizer's allow-list is named, since it is removed."""
+        if tag not in ALLOWED_TAGS:
             hint = fragment(f"html.hint.{tag}") if f"html.hint.{tag}" in FRAGMENTS else ""
             self.found.append(Element("html.tag", tag, (f"<{tag}",), {"tag": tag, "hint": hint}))
+            self.in_style = tag == "style"
             return  # the element goes as a whole: its attributes need no second message
-        self.in_style = tag == "style"
+        allowed = GLOBAL_ATTRIBUTES | TAG_ATTRIBUTES.get(tag, frozenset())
         for name, value in attrs:
             value = value or ""
             if name == "id" or (tag == "a" and name == "name"):
@@ -109,6 +107,15 @@ class _Collector(HTMLParser):
                 self.found.append(Element("html.event", name, (name,), {"attr": name}))
             elif name == "style":
                 self._css(value, "style")
+                self.found.append(Element("html.attribute", name, (name,), {"attr": name, "tag": tag, "hint": ""}))
+            elif name == "class":
+                for word in value.split():
+                    if word not in BLOCK_CLASSES or tag not in CLASS_TAGS:
+                        self.found.append(Element("html.class", word, (word,), {"name": word}))
+            elif name == "id" and RESERVED_ID.match(value):
+                self.found.append(Element("html.reserved_id", value, (value,), {"id": value}))
+            elif name not in allowed and name not in MARKDOWN_ATTRIBUTES:
+                self.found.append(Element("html.attribute", name, (name,), {"attr": name, "tag": tag, "hint": ""}))
             elif tag == "a" and name == "href":
                 self.found.append(Element("link", value, needles(value)))
             elif tag == "img" and name == "src":
@@ -430,7 +437,7 @@ def check_anchors(
 def check_markdown(sources: Sources, source_tag: str | None, region: str) -> list[Problem]:
     """Links, anchors, images and raw HTML of every free page and every text, in every language."""
     root = sources.root
-    md = markdown_for(root)
+    md = markdown_for(sources)
     source_tag = source_tag if source_tag in sources.content_locales else None
     names = [*GENERATED, *page_names_on_disk(root, source_tag)] if source_tag else None
     problems: list[Problem] = []

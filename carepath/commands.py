@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from carepath.glyphs import check_glyphs
 from carepath.load import Sources, load_sources
 from carepath.messages import problem
 from carepath.model import Model, build_model
 from carepath.problems import Report, ToolkitError
 from carepath.render_site import render_site
+from carepath.settings import site_settings
 from carepath.translation import LocaleStatus, all_status, outdated_keys
 from carepath.validate import validate
 from carepath.write import move_tree, publish, recover, run_mkdocs, split_search_index, write_site_sources
@@ -58,9 +57,10 @@ def load_model(
     return sources, model, statuses, report
 
 
-def user_mkdocs_config(root: Path) -> dict[str, Any]:
-    """The site settings of mkdocs.yml, read safely."""
-    return yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+def user_mkdocs_config(sources: Sources) -> dict[str, Any]:
+    """The settings of mkdocs.yml that carepath passes on (the check refuses the others)."""
+    data = sources.settings.data if sources.settings is not None else {}
+    return site_settings(data if isinstance(data, dict) else {})
 
 
 def build(
@@ -84,8 +84,8 @@ def build(
     try:
         # PDFs first: the site's print links say how many pages and bytes each one has
         mark = time.perf_counter()
-        config = user_mkdocs_config(root)
-        jobs = render_print(model, root, config.get("site_url"))
+        config = user_mkdocs_config(sources)
+        jobs = render_print(model, root, config.get("site_url"), config)
         report.extend([problem("print.no_qr", "mkdocs.yml", 1, 1, detail=w) for w in jobs.warnings])
         glyphs = Report(check_glyphs(sources, model, root))
         if glyphs.errors:

@@ -1,4 +1,9 @@
-"""MkDocs hooks carepath adds to every site build (loaded by MkDocs through `hooks:`)."""
+"""MkDocs hooks carepath adds to every site build (loaded by MkDocs through `hooks:`).
+
+Every page's content is cleaned against carepath's allow-list after Markdown made it, and every finished
+page passes one last gate: the only scripts are those the theme and carepath ship, known before the build
+from their templates, and the Content-Security-Policy allows exactly those.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +12,65 @@ import hashlib
 import html
 import json
 import re
+from functools import cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import material
+from mkdocs.utils import get_relative_url
+from selectolax.lexbor import LexborHTMLParser
+
+from carepath.markup import sanitize, undouble
 
 HTML_TAG = re.compile(r"<html lang=\"([^\"]*)\"")
 THEME_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 CHARSET = re.compile(r"<meta charset=\"utf-8\">", re.I)
-# Scripts the browser runs that are written into the page; JSON data blocks are not run.
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/json\")[^>]*>(.*?)</script>", re.S)
-# style="..." attributes, e.g. the column alignment of Markdown tables
-STYLE_ATTRIBUTE = re.compile(r"\sstyle=\"([^\"]*)\"")
 # <link rel="alternate" hreflang> in <head>: Material's script fetches every such page's folder's
 # sitemap.xml on every visit (one request per language, 404s under static-i18n) for a switcher feature
 # that needs directory URLs. The sitemap already lists each page's languages for search engines.
 ALTERNATE_LINK = re.compile(r"[ \t]*<link rel=\"alternate\" href=\"[^\"]*\" hreflang=\"[^\"]*\">\n?")
+THEME_SCRIPTS = Path(material.__file__).parent / "templates" / "partials" / "javascripts"
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+# Script files a page may load: the theme's bundle and carepath's one script, from the site itself.
+# (relative, or from the site's own root path as on error pages; never '//host/...', which is another site)
+SCRIPT_FILES = re.compile(r"^(/([\w.-]+/)*)?(\.\./)*(\./)?assets/javascripts/(bundle\.[0-9a-f]{8}\.min|carepath)\.js$")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset")
+REFUSED_ELEMENTS = ("iframe", "frame", "object", "embed", "applet", "base", "portal", "style")
+
+
+class UnsafePage(Exception):
+    """A finished page holds something carepath did not put there on purpose; the build stops."""
 
 
 def _hash(text: str) -> str:
-    """A CSP hash source for a script or style."""
+    """A CSP hash source for a script."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def content_security_policy(page: str) -> str:
-    """A policy allowing only the site's own files, and this page's own inline scripts and styles by hash."""
-    scripts = sorted({_hash(body) for body in INLINE_SCRIPT.findall(page)})
-    styles = sorted({_hash(html.unescape(value)) for value in STYLE_ATTRIBUTE.findall(page)})
+@cache
+def known_scripts(base_url: str) -> frozenset[str]:
+    """The inline scripts the theme ships, as they read on a page whose way to the site root is `base_url`.
+
+    Made from the theme's own template files, not from what a page contains, and with no value from the
+    toolkit: a page whose scripts are not all in here does not get published.
+    """
+    env = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=False)
+    bodies: set[str] = set()
+    for path in sorted(THEME_SCRIPTS.glob("*.html")):
+        for body in INLINE_SCRIPT.findall(path.read_text(encoding="utf-8")):
+            bodies.add(env.from_string(body).render(base_url=base_url, config={"extra": {}}))
+    return frozenset(bodies)
+
+
+def content_security_policy(scripts: set[str]) -> str:
+    """A policy allowing only the site's own files and the theme's known inline `scripts`, by hash."""
     return "; ".join([
         "default-src 'none'",
-        " ".join(["script-src 'self'", *scripts]),
+        " ".join(["script-src 'self'", *sorted(_hash(body) for body in scripts)]),
         "style-src 'self'",
-        " ".join(["style-src-attr", "'unsafe-hashes'", *styles] if styles else ["style-src-attr 'none'"]),
+        "style-src-attr 'none'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
@@ -49,14 +84,72 @@ def content_security_policy(page: str) -> str:
     ])
 
 
-def add_privacy_meta(page: str) -> str:
-    """Put the Content-Security-Policy and a no-referrer policy first in <head>, before any script."""
-    policy = content_security_policy(page)
+def _script_scheme(value: str) -> bool:
+    """Whether a URL would run script when followed (javascript:, vbscript:), however it is spaced or cased."""
+    squeezed = re.sub(r"[\x00-\x20]", "", html.unescape(value)).lower()
+    return squeezed.startswith(("javascript:", "vbscript:", "data:text/html", "data:image/svg"))
+
+
+def page_scripts(page: str, where: str, base_url: str) -> set[str]:
+    """The inline scripts of a finished page, after proving it carries nothing that runs but the known ones.
+
+    Parsed the way a browser parses (Lexbor), so raw-text elements and odd markup cannot hide anything.
+    """
+    known = known_scripts(base_url)
+    tree = LexborHTMLParser(page)
+    found: set[str] = set()
+    for node in tree.css("*"):
+        tag = node.tag or ""
+        attributes = node.attributes
+        if tag == "script":
+            source, kind = attributes.get("src"), (attributes.get("type") or "").lower()
+            body = node.text(deep=True)
+            if source is not None:
+                if not SCRIPT_FILES.match(source):
+                    raise UnsafePage(f"{where}: a script from {source!r}, which carepath does not ship")
+            elif kind == "application/json" and attributes.get("id") == "__config":
+                pass  # the theme's settings: data, never run
+            elif body not in known:
+                raise UnsafePage(f"{where}: an inline script carepath does not ship: {body[:80]!r}")
+            else:
+                found.add(body)
+            continue
+        if tag in REFUSED_ELEMENTS:
+            raise UnsafePage(f"{where}: a <{tag}> element, which no toolkit page may hold")
+        if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
+            raise UnsafePage(f"{where}: a <meta http-equiv=refresh>, which would send readers elsewhere")
+        for name, value in attributes.items():
+            if name.lower().startswith("on"):
+                raise UnsafePage(f"{where}: an event handler attribute {name}= on <{tag}>")
+            if name.lower() == "style":
+                raise UnsafePage(f"{where}: a style attribute on <{tag}>, which could hide or overlay the banner")
+            if name.lower() in URL_ATTRIBUTES and value and _script_scheme(value):
+                raise UnsafePage(f"{where}: a script address in {name}= on <{tag}>")
+    return found
+
+
+def lock_down(page: str, where: str, base_url: str) -> str:
+    """Prove a finished page safe, then put its Content-Security-Policy and no-referrer policy first in <head>."""
+    page = undouble(page)
+    policy = content_security_policy(page_scripts(page, where, base_url))
     meta = (
         f'<meta charset="utf-8">\n      <meta http-equiv="Content-Security-Policy" content="{policy}">'
         '\n      <meta name="referrer" content="no-referrer">'
     )
     return CHARSET.sub(lambda _: meta, page, count=1)
+
+
+def _escape_toc(items: Any) -> None:
+    """Heading titles in the table of contents as escaped text, whatever attr_list gave them."""
+    for item in items:
+        item.title = html.escape(html.unescape(re.sub(r"<[^>]*>", "", str(item.title))), quote=True)
+        _escape_toc(item.children)
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
+    """Clean a page's content against the allow-list: the one path from Markdown to the reader."""
+    _escape_toc(page.toc)
+    return sanitize(html_text)
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
@@ -74,4 +167,12 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 
         output = THEME_CONFIG.sub(rebase, output, count=1)
     output = ALTERNATE_LINK.sub("", output)
-    return add_privacy_meta(output)
+    return lock_down(output, page.file.dest_uri, get_relative_url(".", page.url))
+
+
+def on_post_template(output: str, template_name: str, config: Any) -> str:
+    """Lock down the theme's error page like every other page."""
+    if not template_name.endswith(".html"):
+        return output
+    # MkDocs gives error pages the site's absolute path as their base (see mkdocs.commands.build)
+    return lock_down(output, template_name, urlsplit(config.site_url or "/").path)

@@ -6,12 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from carepath import formatting
+from carepath.markup import converter, render
 from carepath.model import LocalizedToolkit, Text
 
 
@@ -25,6 +25,15 @@ def direction_of(toolkit: LocalizedToolkit, lang: str) -> str:
     return toolkit.locale.direction if lang == toolkit.locale.tag else toolkit.source.direction
 
 
+# Characters that mean something to Markdown or HTML: written as character references, they are only text.
+MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|&~^=:\"'$%")
+
+
+def plain_text(value: object) -> str:
+    """Text for a Markdown page that Markdown and HTML both read as text only: no link, no code, no tag."""
+    return "".join(f"&#{ord(c)};" if c in MARKDOWN_SPECIAL else c for c in str(value))
+
+
 def make_environment(folder: Path, html: bool) -> Environment:
     """An environment for templates in `folder`; `html` for HTML output, else Markdown output."""
     env = Environment(
@@ -35,14 +44,13 @@ def make_environment(folder: Path, html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    inline = markdown.Markdown(extensions=["attr_list"])
+    inline = converter({"markdown_extensions": ["attr_list"]})  # texts are inline Markdown: no block extensions
 
     def render_value(value: Any) -> str | Markup:
         """Writers' text is inline Markdown: HTML output converts it, Markdown output keeps it."""
         if not html:
             return str(value)
-        inline.reset()
-        converted = inline.convert(str(value))
+        converted = render(inline, str(value))
         return Markup(converted.removeprefix("<p>").removesuffix("</p>"))
 
     @pass_context
@@ -93,7 +101,7 @@ def make_environment(folder: Path, html: bool) -> Environment:
         """A language's name in the page's language."""
         return formatting.language_name(code, _toolkit(ctx).locale.tag)
 
-    env.filters.update(t=t, items=items, date=date, days=days, time=time, language_name=language_name)
+    env.filters.update(t=t, items=items, plain=plain_text if not html else escape, date=date, days=days, time=time, language_name=language_name)
     env.globals.update(ui=ui)
     env.tests["including"] = lambda values, item: item in values
     return env

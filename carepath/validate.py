@@ -16,6 +16,8 @@ from phonenumbers import shortnumberinfo
 from carepath.check_links import Finding, email_findings, example_findings, tag_findings, url_findings
 from carepath.check_markdown import check_markdown
 from carepath.check_paths import check_symlinks
+from carepath.check_placeholders import check_placeholders
+from carepath.check_settings import check_settings
 from carepath.check_text import check_text
 from carepath.load import Sources, YamlFile
 from carepath.messages import fragment, problem
@@ -338,4 +340,6 @@ def validate(sources: Sources, today: dt.date | None = None, release: bool = Fal
     problems += check_markdown(sources, _source_tag(sources), region if isinstance(region, str) else "US")
     problems += check_text(sources.root, {tag: file.data for tag, file in sources.locales.items()})
     problems += check_symlinks(sources.root)
+    problems += check_placeholders(sources, _source_tag(sources))
+    problems += check_settings(sources.settings)
     return list(dict.fromkeys(problems))  # the same problem found by two checks is reported once
