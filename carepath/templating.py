@@ -101,7 +101,10 @@ def make_environment(folder: Path, html: bool) -> Environment:
         """A language's name in the page's language."""
         return formatting.language_name(code, _toolkit(ctx).locale.tag)
 
-    env.filters.update(t=t, items=items, plain=plain_text if not html else escape, date=date, days=days, time=time, language_name=language_name)
+    env.filters.update(
+        t=t, items=items, plain=plain_text if not html else escape, date=date, days=days, time=time,
+        language_name=language_name,
+    )
     env.globals.update(ui=ui)
     env.tests["including"] = lambda values, item: item in values
     return env

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("content", "locales", "templates", "print", "mkdocs.yml")
 LOCALES = {"en": "", "es": "es/", "ar": "ar/", "sw": "sw/"}
+# One PDF cache for every build a test session runs (and the developer's own builds): it is content-addressed,
+# so a PDF is reused only when everything that decides its bytes is the same. Tests that must render cold
+# give write_pdfs a cache of their own.
+os.environ.setdefault("CAREPATH_CACHE_DIR", str(ROOT / ".carepath" / "cache"))
 
 
 @dataclass

@@ -92,6 +92,8 @@ class PageAudit:
     csp_violations: list[str] = field(default_factory=list)
     csp: str = ""
     phones: list[dict[str, str]] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)  # what ran: own files by path, inline ones by first words
+    foreign: list[str] = field(default_factory=list)  # scripts that ran and are not carepath's or the theme's
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +134,54 @@ def set_text_size(context: BrowserContext, page: Page, percent: int) -> None:
     session.detach()
 
 
+# Script files the site ships: the theme's bundle, carepath's script, and each language's offline search index.
+OWN_SCRIPTS = re.compile(
+    r"/(assets/javascripts/(bundle\.[0-9a-f]{8}\.min|carepath)|([a-z-]+/)?search/search_index)\.js$"
+)
+
+
+def record_scripts(context: BrowserContext, page: Page, url: str) -> list[dict[str, Any]]:
+    """Every script V8 compiles in the page at `url`, as Chromium's debugger reports it (inline, file or handler)."""
+    session = context.new_cdp_session(page)
+    parsed: list[dict[str, Any]] = []
+
+    def seen(event: dict[str, Any]) -> None:
+        where = event.get("url", "")
+        # the source of what the page itself holds (inline scripts, handlers); files are judged by their path
+        inline = where.split("#")[0] == url
+        source = session.send("Debugger.getScriptSource", {"scriptId": event["scriptId"]})["scriptSource"] if (
+            inline) else ""
+        parsed.append({"url": where, "source": source})
+
+    session.on("Debugger.scriptParsed", seen)
+    session.send("Debugger.enable")
+    return parsed
+
+
+def judge_scripts(parsed: list[dict[str, Any]], url: str, relative: str) -> tuple[list[str], list[str]]:
+    """The scripts that ran on a page, and those among them that are neither carepath's nor the theme's."""
+    from carepath.site_hooks import known_scripts
+
+    depth = relative.count("/")
+    known = known_scripts("/".join([".."] * depth) or ".")
+    ran, foreign = [], []
+    for script in parsed:
+        where, source = script["url"], script["source"]
+        if not where:
+            continue  # evaluated by the test itself through DevTools (Playwright, axe-core)
+        if where.split("#")[0] == url:
+            name = f"inline: {source[:40]}"
+            if source not in known:
+                foreign.append(name)
+        else:
+            name = where
+            origin = "/".join(url.split("/", 3)[:3]) + "/"
+            if not (where.startswith(origin) and OWN_SCRIPTS.search(where.split("?")[0])):
+                foreign.append(name)
+        ran.append(name)
+    return ran, foreign
+
+
 def audit_page(browser: Browser, host: StaticHost, relative: str, axe_source: str) -> PageAudit:
     """Visit a page as a first-time reader, check it, then visit it again."""
     result = PageAudit(relative, locale_of(relative))
@@ -139,9 +189,11 @@ def audit_page(browser: Browser, host: StaticHost, relative: str, axe_source: st
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    parsed = record_scripts(context, page, host.url(relative))
     mark = host.mark()
     page.goto(host.url(relative))
     host.settle(page)
+    result.scripts, result.foreign = judge_scripts(parsed, host.url(relative), relative)
     first = host.since(mark)
     result.first_bytes, result.first_requests = sum(s.total for s in first), len(first)
     result.failed = [f"{s.status} {s.path}" for s in first if s.status >= 400]
@@ -242,6 +294,14 @@ def test_content_security_policy_forbids_other_hosts(audits: dict[str, PageAudit
             others = [s for s in sources if s not in own and not s.startswith("'sha256-")]
             assert not others, (relative, name, sources)
         assert audit.csp_violations == [], (relative, audit.csp_violations)
+
+
+def test_no_script_runs_but_carepaths_own(audits: dict[str, PageAudit]) -> None:
+    for relative, audit in audits.items():
+        assert audit.scripts, f"{relative}: the debugger saw no script at all"
+        assert any("carepath.js" in s for s in audit.scripts), (relative, audit.scripts)
+        assert any(s.startswith("inline: __md_scope") for s in audit.scripts), (relative, audit.scripts)
+        assert audit.foreign == [], (relative, audit.foreign)
 
 
 def test_nothing_read_is_stored(audits: dict[str, PageAudit]) -> None:
