@@ -11,9 +11,12 @@ from carepath.messages import problem
 from carepath.problems import Problem
 from carepath.settings import (
     EXTRA_SETTINGS,
+    PALETTE_SETTINGS,
+    PALETTE_VALUE,
     PLUGINS,
     REFUSED_WHY,
     SETTINGS,
+    SITE_URL,
     THEME_SETTINGS,
     plugin_name,
     quick_exit_url_ok,
@@ -48,9 +51,21 @@ def check_settings(settings: YamlFile | None) -> list[Problem]:
     if not isinstance(data, dict):
         return [problem("settings.not_mapping", FILE, 1, 1)]
     problems = _unknown(settings, data, (), SETTINGS)
+    if "site_url" in data and data["site_url"] and not SITE_URL.match(str(data["site_url"])):
+        problems.append(problem("settings.site_url", FILE, *settings.where(("site_url",)), url=data["site_url"]))
     theme = data.get("theme")
     if isinstance(theme, dict):
         problems += _unknown(settings, theme, ("theme",), THEME_SETTINGS)
+        palette = theme.get("palette")
+        if isinstance(palette, dict):
+            problems += _unknown(settings, palette, ("theme", "palette"), PALETTE_SETTINGS)
+            problems += [
+                problem("settings.palette", FILE, *settings.where(("theme", "palette", key)), key=key, value=value)
+                for key, value in palette.items() if key in PALETTE_SETTINGS and not PALETTE_VALUE.match(str(value))
+            ]
+        elif palette is not None:
+            problems.append(problem("settings.palette", FILE, *settings.where(("theme", "palette")), key="palette",
+                                    value="a list"))
         if theme.get("name", "material") != "material":
             problems.append(problem("settings.theme", FILE, *settings.where(("theme", "name")), name=theme.get("name")))
         if theme.get("font", False) is not False:
