@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from carepath.check_paths import inside
+from carepath.check_paths import readable
 from carepath.messages import fragment, problem
 from carepath.problems import Problem, relative
 
@@ -106,8 +106,12 @@ class Lines:
         return self.starts[index] + column - 1
 
 
+# Hidden characters reported per file: a file full of them needs one look, not 600,000 lines.
+MAX_HIDDEN_PER_FILE = 50
+
+
 def hidden_characters(text: str, file: str, yaml_escapes: bool = False) -> list[Problem]:
-    """Every hidden character of `text`, written as itself, as an HTML entity or (YAML) as an escape."""
+    """The hidden characters of `text` (the first MAX_HIDDEN_PER_FILE), as themselves, entities or YAML escapes."""
     problems: list[Problem] = []
     lines = Lines(text)
     for offset, char in enumerate(text):
@@ -117,6 +121,8 @@ def hidden_characters(text: str, file: str, yaml_escapes: bool = False) -> list[
         before, after = text[offset - 1:offset], text[offset + 1:offset + 2]
         if not joiner_needed(code, before, after):
             problems.append(hidden_problem(code, file, *lines.at(offset)))
+            if len(problems) >= MAX_HIDDEN_PER_FILE:
+                return problems
     written = [ENTITY] + ([ESCAPE] if yaml_escapes else [])
     for pattern in written:
         for match in pattern.finditer(text):
@@ -132,6 +138,8 @@ def hidden_characters(text: str, file: str, yaml_escapes: bool = False) -> list[
             before, after = text[match.start() - 1:match.start()], text[match.end():match.end() + 1]
             if not joiner_needed(code, before, after):
                 problems.append(hidden_problem(code, file, *lines.at(match.start()), form=match.group(0)))
+                if len(problems) >= MAX_HIDDEN_PER_FILE:
+                    return problems
     return problems
 
 
@@ -219,8 +227,8 @@ def check_text(root: Path, locale_data: dict[str, Any]) -> list[Problem]:
     """Hidden characters in every file; harmful wording in every file written in a language."""
     problems: list[Problem] = []
     for path, tag in text_files(root):
-        if not inside(path, root):
-            continue  # check_paths reports it; what it leads to is never read
+        if not readable(path, root):
+            continue  # check_paths and load report links and oversized files; what a link leads to is never read
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):

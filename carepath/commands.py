@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2.exceptions import SecurityError
+
+from carepath.fetch import ResourceRefused
 from carepath.glyphs import check_glyphs
 from carepath.load import Sources, load_sources
 from carepath.messages import problem
@@ -19,6 +22,7 @@ from carepath.model import Model, build_model
 from carepath.problems import Report, ToolkitError
 from carepath.render_site import render_site
 from carepath.settings import site_settings
+from carepath.site_hooks import UnsafePage
 from carepath.translation import LocaleStatus, all_status, outdated_keys
 from carepath.validate import validate
 from carepath.write import move_tree, publish, recover, run_mkdocs, split_search_index, write_site_sources
@@ -93,7 +97,13 @@ def build(
         progress(f"making {len(jobs)} PDFs")
         cache = Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache") / "pdf"
         pdfs = staging / ".pdf"
-        stats = write_pdfs(jobs, pdfs, cache, workers, progress)
+        try:
+            stats = write_pdfs(jobs, pdfs, cache, workers, progress)
+        except ResourceRefused as refused:  # the sandbox held: say what was refused, as a problem, not a crash
+            raise ToolkitError(Report([
+                problem("unsafe.print", refused.document, 1, 1, url=url, reason=reason)
+                for url, reason in refused.refusals
+            ])) from None
         result.pdfs, result.pdfs_reused = len(jobs), stats.reused
         result.seconds["pdf"] = time.perf_counter() - mark
 
@@ -101,13 +111,18 @@ def build(
         progress(f"building the website in {len(model.toolkits)} languages")
         site = render_site(model, root / "templates", config, statuses, stats.files, root / "content")
         config_file = write_site_sources(site, work)
-        run_mkdocs(config_file, staging / "site")
+        try:
+            run_mkdocs(config_file, staging / "site")
+        except UnsafePage as unsafe:  # the last gate held: report it like any problem
+            raise ToolkitError(Report([problem("unsafe.page", unsafe.page, 1, 1, detail=unsafe.detail)])) from None
         result.search_entries = split_search_index(model, staging / "site")
         result.pages = sum(1 for p in (staging / "site").rglob("*.html") if p.name != "404.html")
         move_tree(pdfs, staging / "site")
         result.seconds["site"] = time.perf_counter() - mark
 
         publish(staging / "site", site_dir)
+    except SecurityError as error:  # a template override reached for Python internals: the sandbox said no
+        raise ToolkitError(Report([problem("unsafe.template", "templates/", 1, 1, detail=str(error))])) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     result.seconds["total"] = time.perf_counter() - started

@@ -10,6 +10,7 @@ import phonenumbers
 from phonenumbers import shortnumberinfo
 
 from carepath.load import MarkdownFile, Sources
+from carepath.placeholders import PlaceholderError, fill
 
 TOPICS = ("signs", "steps", "pathways", "services")
 # Each structured topic's web page, and the topics that have a printable handout.
@@ -194,7 +195,12 @@ class LocalizedToolkit:
     def ui(self, key: str, **values: object) -> Text:
         """An interface string in this language (or English), with its placeholders filled."""
         text = self.locale.ui.get(key) or self.source.ui.get(key) or Text(key, "en")
-        return Text(str(text.value).format(**values), text.lang) if values else text
+        if not values:
+            return text
+        try:  # fill(), never str.format: translators' text must not reach attributes or items of the values
+            return Text(fill(str(text.value), values), text.lang)
+        except PlaceholderError as error:  # check_placeholders should have refused this text: name it
+            raise PlaceholderError(f"interface string '{key}' ({text.lang}): {error}") from None
 
 
 @dataclass

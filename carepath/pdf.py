@@ -1,4 +1,4 @@
-"""Write stage (print): turn print jobs into PDFs with WeasyPrint, in parallel, reusing cached ones."""
+"""Write stage (print): turn print jobs into PDFs with a sandboxed WeasyPrint, in parallel, reusing cached ones."""
 
 from __future__ import annotations
 
@@ -13,8 +13,15 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from carepath.render_print import PrintJob
+
+if TYPE_CHECKING:  # WeasyPrint takes half a second to import: only workers import it
+    from weasyprint import HTML
+
+    from carepath.fetch import SandboxFetcher
 
 # A fontconfig configuration without any font folder: WeasyPrint then sees only the @font-face fonts
 # of the handout, so a PDF never depends on (nor silently falls back to) the fonts of this machine.
@@ -69,12 +76,51 @@ def _init_worker(fontconfig_file: str) -> None:
     import weasyprint  # noqa: F401  (import once per worker, not once per PDF)
 
 
-def render_pdf(job: PrintJob) -> tuple[bytes, int]:
-    """Render one job: tagged PDF/UA-1, dated by the HTML's dcterms metadata; the bytes and the page count."""
+def _attachment_links(html: HTML) -> list[str]:
+    """The targets of every <a> and <link> with rel="attachment": WeasyPrint would embed them in the PDF."""
+    from weasyprint.html import element_has_link_type
+
+    return [
+        urljoin(html.base_url or "", element.get("href") or "")
+        for element in html.etree_element.iter()
+        if element.tag in ("a", "link") and element_has_link_type(element, "attachment")
+    ]
+
+
+def render_pdf(job: PrintJob, fetcher: SandboxFetcher | None = None) -> tuple[bytes, int]:
+    """Render one job, loading only what job.allowed lists: tagged PDF/UA-1; the bytes and the page count.
+
+    Raises ResourceRefused, naming the PDF and each URL, when the document asks for anything else or
+    for a PDF attachment. `fetcher`: the sandbox to use (tests read what it served), else a new one.
+    """
     from weasyprint import HTML
 
-    document = HTML(string=job.html, base_url=job.base_url).render()
-    return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
+    from carepath.fetch import ResourceRefused, SandboxFetcher
+
+    fetcher = fetcher or SandboxFetcher(job.allowed, job.path)
+    html = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+    # An attachment would copy a file into the PDF as is: refused before anything is loaded.
+    for url in _attachment_links(html):
+        fetcher.refusals.append((url, "PDF attachments are not allowed (rel=\"attachment\")"))
+    fetcher.check()
+    try:
+        document = html.render()
+        # Belt and braces: nothing may reach the PDF's /EmbeddedFiles, whatever WeasyPrint found.
+        document.metadata.attachments = []
+        for page in document.pages:
+            page.links = [link for link in page.links if link[0] != "attachment"]
+        fetcher.check()  # before spending the time to write a PDF that will not be published
+        data = document.write_pdf(pdf_variant="pdf/ua-1")
+    except ResourceRefused:
+        raise
+    except Exception as error:
+        # A refusal can surface as another error (an unreadable @color-profile...): report the refusal.
+        if fetcher.refusals:
+            raise ResourceRefused(job.path, tuple(fetcher.refusals)) from error
+        raise
+    # Images inside SVG are fetched while drawing, where WeasyPrint logs any error and goes on.
+    fetcher.check()
+    return data, len(document.pages)
 
 
 def _pages_file(cache_dir: Path, key: str) -> Path:

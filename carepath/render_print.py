@@ -9,14 +9,17 @@ from __future__ import annotations
 import hashlib
 import html.parser
 import importlib.metadata
+import os
 import re
+import stat
 import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
+from typing import Any
+from urllib.parse import urljoin, urlparse
 
 import fontpkg
 import markdown
@@ -27,6 +30,8 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from carepath.fetch import ResourceRefused, SandboxFetcher
+from carepath.markup import converter, render
 from carepath.model import (
     HANDOUTS,
     PAPERS,
@@ -46,9 +51,8 @@ FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 # Characters a family name may hold: it is written unescaped into a CSS string by the template.
 FAMILY_NAME = re.compile(r"^[\w \-.]+$")
 # Bump when the way carepath turns HTML into a PDF changes, so that cached PDFs are not reused.
-PIPELINE_VERSION = "2"
-# The Markdown extensions the website uses for free pages (mkdocs.yml), so the booklet reads the same.
-PAGE_EXTENSIONS = ("attr_list", "admonition", "md_in_html")
+# 3: the sandboxed URL fetcher; PDFs cached before it may hold files from outside the toolkit.
+PIPELINE_VERSION = "3"
 NO_SITE_URL = (
     "no site_url in mkdocs.yml: the handouts and pocket cards are printed without QR codes; "
     "set site_url to the address the website is published at"
@@ -64,10 +68,12 @@ class PrintJob:
     base_url: str  # the print/ folder, for resolving CSS and relative URLs
     lang: str
     fonts: tuple[str, ...]  # absolute paths of the font files this job uses
-    key: str  # sha256 over html, CSS files, font files and the WeasyPrint version
+    key: str  # sha256 over html, every file the renderer may load, font files and the WeasyPrint version
     kind: str = "handout"  # handout | booklet | cards
     paper: str = "a4"
     url: str | None = None  # the web page its QR code opens (None: no QR code)
+    # What the PDF renderer may load (carepath.fetch): absolute paths, a folder ends with "/". Empty: nothing.
+    allowed: tuple[str, ...] = ()
 
 
 class PrintJobs(list[PrintJob]):
@@ -186,13 +192,32 @@ def weasyprint_version() -> str:
     return importlib.metadata.version("weasyprint")
 
 
-def job_key(html: str, css_files: Iterable[Path], fonts: Iterable[Path]) -> str:
-    """A sha256 over everything that decides a PDF's bytes."""
+def servable_files(folder: Path, root: Path) -> list[tuple[str, str]]:
+    """What the sandboxed fetcher could serve from `folder`: (path from root, sha256) of each file.
+
+    Regular files only, hidden ones and everything behind a symbolic link left out, as carepath.fetch
+    does; read now, not cached, since `serve` rebuilds in the same process after a file changes.
+    """
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    found = []
+    for base, dirs, files in os.walk(folder):  # os.walk does not follow links to folders
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in sorted(files):
+            path = Path(base) / name
+            if name.startswith(".") or not stat.S_ISREG(path.lstat().st_mode):
+                continue
+            found.append((path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
+    return found
+
+
+def job_key(html: str, files: Iterable[tuple[str, str]], fonts: Iterable[Path]) -> str:
+    """A sha256 over everything that decides a PDF's bytes: the HTML, each file it may load, its fonts."""
     digest = hashlib.sha256()
     for part in (f"carepath-print {PIPELINE_VERSION}", f"weasyprint {weasyprint_version()}", html):
         digest.update(part.encode("utf-8") + b"\0")
-    for css in css_files:
-        digest.update(css.name.encode("utf-8") + b"\0" + css.read_bytes() + b"\0")
+    for name, sha in files:  # (name, sha256) from servable_files, and the allow-list's folders with ""
+        digest.update(name.encode("utf-8") + b"\0" + sha.encode("ascii") + b"\0")
     for font in fonts:
         digest.update(file_digest(font).encode("ascii") + b"\0")
     return digest.hexdigest()
@@ -270,17 +295,19 @@ class _BookletLinksExtension(Extension):
         md.treeprocessors.register(_BookletLinks(md, self.page, self.chapters, self.online), "cp-links", 5)
 
 
-def page_body(page: Page, chapters: set[str], online: str | None) -> Markup:
-    """A free page's Markdown body as HTML for the booklet, heading ids prefixed with the page's name."""
+def page_body(page: Page, chapters: set[str], online: str | None, settings: dict[str, Any]) -> Markup:
+    """A free page's Markdown body as clean HTML for the booklet, heading ids prefixed with the page's name.
+
+    The same extensions as the website (mkdocs.yml's allowed ones) and the same allow-list afterwards.
+    """
     def slugify(value: str, separator: str) -> str:
         """Heading ids unique in the whole booklet, in any script."""
         return f"{page.name}-{slugify_unicode(value, separator)}"
 
-    converter = markdown.Markdown(extensions=[
-        *PAGE_EXTENSIONS, TocExtension(slugify=slugify, permalink=False),
-        _BookletLinksExtension(page.name, chapters, online),
+    md = converter(settings, [
+        TocExtension(slugify=slugify, permalink=False), _BookletLinksExtension(page.name, chapters, online),
     ])
-    return Markup(converter.convert(page.body))
+    return Markup(render(md, page.body))
 
 
 def key_services(toolkit: LocalizedToolkit) -> list[Service]:
@@ -293,7 +320,9 @@ def key_services(toolkit: LocalizedToolkit) -> list[Service]:
 # --- Jobs -------------------------------------------------------------------------------------------
 
 
-def render_print(model: Model, root: Path, site_url: str | None = None) -> PrintJobs:
+def render_print(
+    model: Model, root: Path, site_url: str | None = None, settings: dict[str, Any] | None = None
+) -> PrintJobs:
     """Every PDF of the print kit as an HTML document with its fonts and cache key, and warnings.
 
     Per language and paper: the handouts (HANDOUTS), the booklet and the pocket cards. With `site_url`
@@ -303,8 +332,12 @@ def render_print(model: Model, root: Path, site_url: str | None = None) -> Print
     folder = root / "print"
     env = make_environment(folder / "templates", html=True)
     env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id)
-    css_files = sorted(path for path in (folder / "css").rglob("*") if path.is_file())
-    base_url = folder.resolve().as_uri() + "/"
+    # Real paths, so that the fetcher's "no symbolic link on the way" holds above the toolkit too; print/
+    # itself is not resolved: if it is a link, the fetcher refuses everything under it.
+    real_root = root.resolve()
+    base_url = (real_root / "print").as_uri() + "/"
+    # The files each allowed folder holds, read once per call: the cache key must follow every one.
+    served: dict[str, list[tuple[str, str]]] = {}
     online, warnings = checked_site_url(site_url)
     jobs = PrintJobs(warnings=warnings)
     for toolkit in model.toolkits:
@@ -313,13 +346,22 @@ def render_print(model: Model, root: Path, site_url: str | None = None) -> Print
         font_paths = tuple(dict.fromkeys(str(face.path) for face in faces))
         home = page_url(online, toolkit) if online else None
         chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages)}
+        # print/ (CSS, icons), the free pages' images in this language and the source language (pages that
+        # fell back), and the exact font files: nothing else (carepath.fetch).
+        page_langs = dict.fromkeys([toolkit.locale.tag, toolkit.source.tag, *(page.lang for page in toolkit.pages)])
+        folders = ["print", *(f"content/{lang}/pages" for lang in page_langs)]
+        for name in folders:
+            if name not in served:
+                served[name] = [(f"{name}/", ""), *servable_files(real_root / name, real_root)]
+        allowed = (*(f"{real_root / name}/" for name in folders), *font_paths)
+        files = [entry for name in folders for entry in served[name]]
         documents: list[tuple[str, str, str, str | None, dict[str, object]]] = []
         for topic in HANDOUTS:
             url = page_url(online, toolkit, TOPIC_FILES[topic]) if online else None
             for paper in PAPERS:
                 documents.append((handout_path(toolkit, topic, paper), "handout", f"{topic}.html.j2", url,
                                   {"handout": topic, "paper": paper}))
-        bodies = {page.name: page_body(page, chapters, home) for page in toolkit.pages}
+        bodies = {page.name: page_body(page, chapters, home, settings or {}) for page in toolkit.pages}
         services = key_services(toolkit)
         for paper in PAPERS:
             documents.append((booklet_path(toolkit, paper), "booklet", "booklet.html.j2", home,
@@ -334,8 +376,8 @@ def render_print(model: Model, root: Path, site_url: str | None = None) -> Print
             )
             jobs.append(PrintJob(
                 path=path, html=html, base_url=base_url, lang=toolkit.locale.tag, fonts=font_paths,
-                key=job_key(html, css_files, (Path(p) for p in font_paths)),
-                kind=kind, paper=str(context["paper"]), url=url,
+                key=job_key(html, files, (Path(p) for p in font_paths)),
+                kind=kind, paper=str(context["paper"]), url=url, allowed=allowed,
             ))
     return jobs
 
@@ -409,13 +451,16 @@ def ignorable(char: str) -> bool:
 
 
 def _linked_css(job: PrintJob, hrefs: list[str]) -> list[str]:
-    """The text of the job's local stylesheets (file:// URLs, relative to its base URL)."""
+    """The text of the job's stylesheets, read through the PDF's own sandbox (what it may not load is skipped:
+    rendering then fails on it with the reason)."""
+    fetcher = SandboxFetcher(job.allowed, job.path)
     sheets = []
     for href in hrefs:
-        url = urlparse(urljoin(job.base_url, href))
-        path = Path(unquote(url.path))
-        if url.scheme in ("", "file") and path.is_file():
-            sheets.append(path.read_text(encoding="utf-8"))
+        try:
+            response = fetcher.fetch(urljoin(job.base_url, href))
+        except ResourceRefused:
+            continue
+        sheets.append(response.read().decode("utf-8", "replace"))
     return sheets
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import material
 
 from carepath.formatting import file_size, language_name, plural_category
+from carepath.markup import escape, mkdocs_extensions
 from carepath.model import (
     HANDOUTS,
     PAPERS,
@@ -22,6 +23,7 @@ from carepath.model import (
     handout_path,
     locale_prefix,
 )
+from carepath.placeholders import fill
 from carepath.templating import direction_of, make_environment
 from carepath.translation import LocaleStatus
 
@@ -50,6 +52,15 @@ def _text(toolkit: LocalizedToolkit, text: Text) -> dict[str, str]:
     return {"value": str(text.value), "lang": text.lang, "dir": direction_of(toolkit, text.lang)}
 
 
+PHONE_MARK = "\x00"  # where the emergency number goes: the theme puts the call link there
+
+
+def _split_at_phone(toolkit: LocalizedToolkit, text: Text) -> dict[str, str]:
+    """A filled text as the words before and after the phone number, which the theme makes a link."""
+    before, _, after = str(text.value).partition(PHONE_MARK)
+    return {**_text(toolkit, text), "before": before, "after": after}
+
+
 def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
     """The per-language values the theme overrides read from `config.extra.carepath`."""
     tag = toolkit.locale.tag
@@ -75,7 +86,7 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
         },
         "banner": {
             "label": _text(toolkit, toolkit.ui("banner.label")),
-            "text": _text(toolkit, toolkit.ui("banner.text")),  # {phone} is filled by the theme as a link
+            "text": _split_at_phone(toolkit, toolkit.ui("banner.text", phone=PHONE_MARK)),
         },
         "example_notice": _text(toolkit, toolkit.ui("example.notice")),
         "notices": {
@@ -98,9 +109,10 @@ def pdf_label(toolkit: LocalizedToolkit, kind_key: str, info: tuple[int, int] | 
         return toolkit.ui(kind_key)
     pages, size = info
     count = strings.get(f"print.pages.{plural_category(pages, lang)}") or strings["print.pages.other"]
-    label = str(strings["print.details"].value).format(
-        kind=strings[kind_key].value, pages=str(count.value).format(count=pages), size=file_size(size, lang),
-    )
+    label = fill(str(strings["print.details"].value), {  # fill(): translators' text, never str.format
+        "kind": strings[kind_key].value, "pages": fill(str(count.value), {"count": pages}),
+        "size": file_size(size, lang),
+    })
     return Text(label, lang)
 
 
@@ -139,12 +151,13 @@ def _meta(
     outdated_href: str | None = None,
 ) -> dict[str, Any]:
     """Front matter of a generated page; `outdated_href` links the source page that has changed."""
+    # MkDocs and the theme write titles and descriptions into pages unescaped: escape them here
     meta: dict[str, Any] = {
-        "title": str(title.value),
+        "title": escape(title.value),
         "carepath": {"notice": notice, "pdf": pdf, "outdated_href": outdated_href},
     }
     if description is not None:
-        meta["description"] = str(description.value)
+        meta["description"] = escape(description.value)
     return meta
 
 
@@ -207,7 +220,7 @@ def render_language_partials(model: Model, templates: Path) -> dict[str, str]:
                 MATERIAL_TEMPLATES / "partials" / "languages" / f"{locale.tag}.html"
             ).read_text(encoding="utf-8")
         strings = {
-            **locale.theme,
+            **{key: escape(value) for key, value in locale.theme.items()},  # the theme writes them unescaped
             "language": locale.tag,
             "direction": locale.direction,
             "search.config.lang": locale.search_language if locale.search_language in LUNR_LANGUAGES else "en",
@@ -225,11 +238,11 @@ def site_config(user_config: dict[str, Any], model: Model, nav: list[str]) -> di
     for toolkit in model.toolkits:
         languages.append({
             "locale": toolkit.locale.tag,
-            "name": toolkit.locale.name,
+            "name": escape(toolkit.locale.name),
             "default": toolkit.is_source,
             "build": True,
-            "site_name": str(toolkit.title.value),
-            "site_description": str(toolkit.ui("site.description").value),
+            "site_name": escape(toolkit.title.value),
+            "site_description": escape(toolkit.ui("site.description").value),
             "extra": {"carepath": theme_strings(toolkit)},
         })
     plugins = [p for p in config.get("plugins") or [] if not _plugin_is(p, "i18n")]
@@ -244,7 +257,8 @@ def site_config(user_config: dict[str, Any], model: Model, nav: list[str]) -> di
     }})
     config["plugins"] = plugins
     config["nav"] = nav
-    config["site_name"] = str(model.source.title.value)
+    config["site_name"] = escape(model.source.title.value)
+    config["markdown_extensions"] = mkdocs_extensions(user_config)
     config["hooks"] = [str(HOOKS)]
     extra = dict(config.get("extra") or {})
     extra["carepath"] = theme_strings(model.source)
@@ -259,12 +273,20 @@ def _plugin_is(entry: Any, name: str) -> bool:
 
 
 def page_assets(model: Model, content: Path) -> dict[str, Path]:
-    """Images and other files beside the Markdown pages, per language; the source's stand in for missing ones."""
+    """Images and PDFs beside the Markdown pages, per language; the source's stand in for missing ones.
+
+    Only what check_pages_folders allows is copied (no link, hidden file, script, HTML or SVG), even if the
+    check was skipped: whatever lies in this folder would otherwise be published.
+    """
+    from carepath.check_paths import linked, publishable  # imported here: only this function needs them
+
     copies: dict[str, Path] = {}
     for toolkit in model.toolkits:
         for tag in dict.fromkeys((toolkit.source.tag, toolkit.locale.tag)):
             folder = content / tag / "pages"
-            for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".md"):
+            if linked(folder, content.parent):
+                continue
+            for path in sorted(p for p in folder.rglob("*") if publishable(p, folder)):
                 copies[f"docs/{toolkit.locale.tag}/{path.relative_to(folder).as_posix()}"] = path
     return copies
 

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.sandbox
 import material
 from mkdocs.utils import get_relative_url
 from selectolax.lexbor import LexborHTMLParser
@@ -42,6 +43,11 @@ REFUSED_ELEMENTS = ("iframe", "frame", "object", "embed", "applet", "base", "por
 
 class UnsafePage(Exception):
     """A finished page holds something carepath did not put there on purpose; the build stops."""
+
+    def __init__(self, message: str) -> None:
+        """Keep the page (before the first ': ') and what was found on it apart, for the report."""
+        super().__init__(message)
+        self.page, _, self.detail = message.partition(": ")
 
 
 def _hash(text: str) -> str:
@@ -144,6 +150,19 @@ def _escape_toc(items: Any) -> None:
     for item in items:
         item.title = html.escape(html.unescape(re.sub(r"<[^>]*>", "", str(item.title))), quote=True)
         _escape_toc(item.children)
+
+
+def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
+    """Run the theme's templates in Jinja's sandbox: a toolkit's template overrides reach no Python internals."""
+    sandboxed = jinja2.sandbox.SandboxedEnvironment(
+        loader=env.loader, extensions=[type(e) for e in env.extensions.values()], autoescape=env.autoescape,
+        auto_reload=env.auto_reload, undefined=env.undefined,
+    )
+    sandboxed.filters.update(env.filters)
+    sandboxed.tests.update(env.tests)
+    sandboxed.globals.update(env.globals)
+    sandboxed.policies.update(env.policies)
+    return sandboxed
 
 
 def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from carepath import formatting
@@ -36,7 +37,8 @@ def plain_text(value: object) -> str:
 
 def make_environment(folder: Path, html: bool) -> Environment:
     """An environment for templates in `folder`; `html` for HTML output, else Markdown output."""
-    env = Environment(
+    # Sandboxed: a toolkit may override templates, and templates are untrusted input like any content
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(str(folder)),
         autoescape=html,
         undefined=StrictUndefined,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from conftest import copy_toolkit, site_pages
@@ -92,7 +93,7 @@ def _attack(root: Path) -> None:
     data["ui"]["banner.label"] = 'Help" hidden data-x="'
     data["ui"]["banner.text"] = f"{PAYLOAD} call {{phone}} now"
     data["ui"]["notice.untranslated"] = f"Not translated {PAYLOAD}"
-    data.setdefault("theme", {})["search.placeholder"] = f'Search" autofocus onfocus="alert(12)'
+    data.setdefault("theme", {})["search.placeholder"] = 'Search" autofocus onfocus="alert(12)'
     locale.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     (root / "content/en/pages/attack.md").write_text(ATTACK_PAGE, encoding="utf-8")
     toolkit = root / "content/toolkit.yml"
@@ -207,3 +208,55 @@ def test_a_clean_page_gets_its_policy() -> None:
     page = '<html><head><meta charset="utf-8"></head><body><p>text</p></body></html>'
     locked = lock_down(page, "signs.html", ".")
     assert "Content-Security-Policy" in locked and "script-src 'self';" in locked
+
+
+def test_attacked_booklet_is_clean_and_loads_only_its_own_files(tmp_path: Path) -> None:
+    """The print kit cleans the same pages the same way: the booklet's HTML is inert, its PDF reads no secret."""
+    from carepath.fetch import ResourceRefused, SandboxFetcher
+    from carepath.pdf import render_pdf
+    from carepath.render_print import render_print
+
+    root = copy_toolkit(tmp_path / "toolkit")
+    _attack(root)
+    sources, _ = load_sources(root)
+    data = sources.settings.data if sources.settings else {}
+    jobs = render_print(build_model(sources), root, data.get("site_url"), site_settings(data))
+    job = next(j for j in jobs if j.path == "print/booklet-a4.pdf")
+    tree = LexborHTMLParser(job.html)
+    body = tree.css_first("body")
+    assert body is not None
+    assert not body.css("script, style, noscript, xmp, template, iframe, object, embed")
+    for node in body.css("*"):
+        assert not [a for a in node.attributes if a.startswith("on") or a == "style"], node.html
+        assert "file:" not in (node.attributes.get("href") or "") + (node.attributes.get("src") or ""), node.html
+    assert "Page &lt;/title&gt;&lt;script&gt;" in job.html or "Page </title>" not in job.html
+    # what is left of the attacks is the harmless <img src=x> (its onerror gone): a missing picture of the
+    # toolkit's own, which fails the PDF (check names it first); nothing outside the toolkit is even asked for
+    fetcher = SandboxFetcher(job.allowed, job.path)
+    with pytest.raises(ResourceRefused) as refused:
+        render_pdf(job, fetcher)
+    root_url = root.resolve().as_uri() + "/"
+    assert [url for url, _ in refused.value.refusals] == [root_url + "print/x"] * len(refused.value.refusals)
+    fonts = {Path(font).resolve().as_uri() for font in job.fonts}
+    assert all(url.startswith((root_url, "data:")) or unquote(url) in {unquote(f) for f in fonts}
+               for url in fetcher.requested), fetcher.requested
+
+
+@pytest.mark.parametrize("template", ["templates/overrides/main.html", "print/templates/base.html.j2"])
+def test_template_overrides_run_in_the_jinja_sandbox(template: str, tmp_path: Path) -> None:
+    """A toolkit's template override reaches no Python internals (os.environ through __globals__)."""
+    from jinja2.exceptions import SecurityError
+
+    from carepath.render_print import render_print
+
+    root = copy_toolkit(tmp_path / "toolkit")
+    path = root / template
+    text = path.read_text(encoding="utf-8")
+    block = "{% block announce %}" if "{% block announce %}" in text else "{% block body %}"  # rendered
+    path.write_text(text.replace(block, block + "{{ cycler.__init__.__globals__.os.environ }}", 1), encoding="utf-8")
+    with pytest.raises(SecurityError):
+        if template.startswith("print/"):
+            sources, _ = load_sources(root)
+            render_print(build_model(sources), root)
+        else:
+            build_site_unchecked(root, tmp_path)
