@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
+import langcodes
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 from babel.dates import format_date, format_time
+from babel.lists import format_list
 from babel.units import format_unit
 
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
@@ -51,7 +53,35 @@ def day_names(days: tuple[str, ...], tag: str) -> str:
             parts.append(f"{names[run[0]]}–{names[run[-1]]}")
         else:
             parts.extend(names[i] for i in run)
-    return ", ".join(parts)
+    return list_of(parts, tag)
+
+
+# A language's own semicolon, by script (CLDR has no list pattern with one): Arabic script writes '؛'.
+SEMICOLONS = {"Arab": "؛ ", "Grek": "· ", "Ethi": "፤ ", "Hans": "；", "Hant": "；", "Jpan": "；"}
+
+
+@cache
+def script_of(tag: str) -> str:
+    """The script a language is written in (ISO 15924), from CLDR's likely subtags (langcodes)."""
+    try:
+        return langcodes.Language.get(tag).maximize().script or "Latn"
+    except (ValueError, LookupError):
+        return "Latn"
+
+
+def list_of(items: list[str], tag: str, style: str = "standard") -> str:
+    """Items joined the reader's way (CLDR list patterns): 'English, Spanish and Arabic', 'الإنجليزية والعربية'."""
+    if not items:
+        return ""
+    try:
+        return format_list(list(items), style=style, locale=babel_locale(tag))
+    except ValueError:  # a style this locale lacks
+        return format_list(list(items), locale=babel_locale(tag))
+
+
+def semicolon_list(items: list[str], tag: str) -> str:
+    """Items that hold commas of their own (opening hours), separated by the language's own semicolon."""
+    return SEMICOLONS.get(script_of(tag), "; ").join(items)
 
 
 def language_name(code: str, tag: str) -> str:

@@ -82,6 +82,7 @@ class Service:
     languages: tuple[str, ...]
     cost: str | None
     verified: dt.date
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class ReferralStep:
     number: int
     urgency: str
     emergency: bool
+    title: Text | None  # the question, short, as a heading ("Is anyone in danger now?")
     question: Text
     action: Text
     services: tuple[Service, ...]
@@ -162,6 +164,28 @@ class Emergency:
     when: Text
 
 
+@dataclass(frozen=True)
+class Crisis:
+    """The community's crisis contact: the service that answers day and night, and where to walk in."""
+
+    service: Service
+    walk_in: Service | None
+
+    @property
+    def phone(self) -> Phone:
+        """The crisis line's number (the check makes sure it has one)."""
+        assert self.service.phone is not None
+        return self.service.phone
+
+
+@dataclass(frozen=True)
+class SelfHelp:
+    """A short word for a reader who is struggling themselves."""
+
+    title: Text
+    text: Text
+
+
 @dataclass
 class LocalizedToolkit:
     """The whole toolkit in one language, every text resolved (with fallback to the source)."""
@@ -178,6 +202,9 @@ class LocalizedToolkit:
     audience: Text | None
     community: Text | None
     emergency: Emergency
+    crisis: Crisis
+    needs: dict[str, Text]  # the services page's groups, in order, with their labels
+    self_help: SelfHelp | None
     topics: dict[str, Topic]
     kinds: dict[str, Text]
     ages: dict[str, Text]
@@ -328,6 +355,7 @@ def _services(sources: Sources, texts: _Texts, region: str) -> list[Service]:
             languages=tuple(item.get("languages") or ()),
             cost=item.get("cost"),
             verified=parse_date(item["verified"]),
+            needs=tuple(item.get("needs") or ()),
         ))
     return services
 
@@ -394,6 +422,7 @@ def build_toolkit(
     pathways = [
         ReferralStep(
             id=p["id"], number=n, urgency=p["urgency"], emergency=bool(p.get("emergency")),
+            title=texts.get("pathways", "pathways", p["id"], "title"),
             question=texts.need("pathways", "pathways", p["id"], "question"),
             action=texts.need("pathways", "pathways", p["id"], "action"),
             services=tuple(by_id[s] for s in p.get("services") or [] if s in by_id),
@@ -413,6 +442,10 @@ def build_toolkit(
         label=texts.need("toolkit", "emergency", "label"),
         when=texts.need("toolkit", "emergency", "when"),
     )
+    crisis = facts["crisis"]
+    self_title, self_text = texts.get("toolkit", "self_help", "title"), texts.get("toolkit", "self_help", "text")
+    needs = [n for n in facts.get("needs") or []]
+    locale = locales[tag]
     return LocalizedToolkit(
         locale=locales[tag],
         source=locales[source_tag],
@@ -426,6 +459,10 @@ def build_toolkit(
         audience=texts.get("toolkit", "audience"),
         community=texts.get("toolkit", "community"),
         emergency=emergency,
+        crisis=Crisis(by_id[crisis["service"]], by_id.get(crisis.get("walk_in") or "")),
+        needs={n: locale.ui.get(f"needs.{n}") or locales[source_tag].ui.get(f"needs.{n}") or Text(n, source_tag)
+               for n in needs},
+        self_help=SelfHelp(self_title, self_text) if self_title and self_text else None,
         topics=topics,
         kinds=kinds,
         ages=ages,

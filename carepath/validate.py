@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import jsonschema
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
+from carepath.check_crisis import check_crisis, check_needs
 from carepath.check_links import Finding, email_findings, example_findings, tag_findings, url_findings
 from carepath.check_markdown import check_markdown
 from carepath.check_paths import check_symlinks
@@ -230,9 +232,26 @@ def _findings(findings: list[Finding], file: str, line: int, column: int) -> lis
     return [problem(code, file, line, column, **values) for code, values in findings]
 
 
+# What people dial: digits, spaces, + ( ) - . and an extension at the end. Letters are refused, because
+# libphonenumber reads them as a keypad: '0711 OOO 100' (letter O for zero) would become +254711666100.
+DIALLED = re.compile(r"^\+?[0-9 ()\-.\u00a0]+((\s*(ext\.?|x|#)\s*)[0-9]+)?$", re.I)
+
+
+def _value_column(file: YamlFile, line: int, column: int, value: str) -> int:
+    """The column where `value` is written on `line` (positions record a field's key), else `column`."""
+    lines = file.text.split("\n")
+    found = lines[line - 1].find(value, column - 1) if 0 < line <= len(lines) else -1
+    return found + 1 if found >= 0 else column
+
+
 def check_phone(number: str, region: str, file: YamlFile, where: tuple[str | int, ...]) -> list[Problem]:
-    """A phone number must be a valid number of the community's region (or an emergency number)."""
+    """A phone number must be digits people dial, and a valid number of the community's region (or emergency)."""
     line, col = file.where(where)
+    if not DIALLED.match(number):
+        odd = [(i, c) for i, c in enumerate(number) if not (c.isascii() and (c.isdigit() or c in " +()-."))]
+        index, char = odd[0] if odd else (0, number[:1])
+        column = _value_column(file, line, col, number) + index
+        return [problem("phone.not_digits", file.path, line, column, number=number, char=char, position=index + 1)]
     if shortnumberinfo.is_emergency_number(number, region):
         return []
     try:
@@ -342,4 +361,6 @@ def validate(sources: Sources, today: dt.date | None = None, release: bool = Fal
     problems += check_symlinks(sources.root)
     problems += check_placeholders(sources, _source_tag(sources))
     problems += check_settings(sources.settings)
+    problems += check_crisis(sources)
+    problems += check_needs(sources, _source_tag(sources))
     return list(dict.fromkeys(problems))  # the same problem found by two checks is reported once

@@ -173,7 +173,9 @@ def test_all_problems_of_a_file_are_reported_together(tmp_path: Path) -> None:
         "freshness_days: soon\n"     # wrong type
         "emergency:\n"
         '  phone: "911"\n'
-        "colour: blue\n",            # unknown key
+        "colour: blue\n"             # unknown key
+        "crisis:\n  service: riverside-crisis-line\n  walk_in: riverside-crisis-center\n"
+        "needs: [crisis, counseling, young-people, older-adults, practical]\n",
         encoding="utf-8",
     )
     result = check(root)
