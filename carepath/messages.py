@@ -21,6 +21,13 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "unsafe.print": (E, "this PDF asked for {url}, which it may not load ({reason}); nothing was printed", "remove what refers to it (an image, a style or a link in a page or in print/); if `check` did not name it, please report this as a carepath bug"),
     "unsafe.page": (E, "this page would hold {detail}; it was not published", "remove it from the text the page is made from; if `check` did not name it, please report this as a carepath bug"),
     "unsafe.template": (E, "a template reached for Python's internals, which templates may not use ({detail}); nothing was written", "remove that expression from your override in templates/ or print/templates/: templates see the toolkit's data, not the program"),
+    # the crisis contact and the needs of the services page
+    "crisis.unknown": (E, "'{id}' is not a service of content/services.yml", "use the id of a service in content/services.yml{suggestion}"),
+    "crisis.no_phone": (E, "the crisis contact '{id}' has no phone number, so the banner and every card would have no number to call", "add its phone: to content/services.yml, or name a service that has one"),
+    "crisis.not_always": (W, "the crisis contact '{id}' is not open day and night (its hours are not '24/7'), but it is offered on every page as the number to call in a crisis", "name a service that answers 24/7, or make sure its hours say when it answers"),
+    "crisis.no_address": (E, "the walk-in crisis service '{id}' has no address, so the pocket cards cannot say where to go", "add its address: to content/services.yml, or remove walk_in:"),
+    "needs.unknown": (E, "'{need}' is not one of the needs listed in content/toolkit.yml ({choices})", "use one of those{suggestion}, or add '{need}' to needs: in content/toolkit.yml"),
+    "needs.no_label": (E, "the need '{need}' has no label in {file}, so the services page cannot name its group", "add 'needs.{need}: ...' under ui: in {file}"),
     "settings.not_mapping": (E, "mkdocs.yml should hold settings as 'name: value' lines", "start from the example toolkit's mkdocs.yml"),
     "settings.refused": (E, "the setting '{key}' is not allowed: {why}", "remove '{key}' (allowed here: {allowed})"),
     "settings.theme": (E, "the theme '{name}' is not supported: carepath's pages, banner and checks are made for Material for MkDocs", "write 'name: material' under theme:"),
@@ -30,6 +37,8 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "settings.site_url": (E, "site_url '{url}' is not a plain web address: it goes into every QR code and printed address", "write the address the site is published at, such as https://toolkit.example.org/ (letters, digits and / . - _ ~ only)"),
     "settings.palette": (E, "the colour '{value}' of theme.palette.{key} is not a colour name Material knows", "write one colour name such as indigo, teal or deep purple (Material's palette names; one light scheme, no toggle list)"),
     "settings.exit_url": (E, "the quick exit address '{url}' is not a web address (http:// or https://)", "write the address of a neutral web page, such as https://weather.example/, or remove the line"),
+    "settings.colour": (E, "the colour '{value}' of extra.carepath_colour is not written as #rrggbb", "write the community's colour as a # and six hexadecimal digits, such as #1f5f5b, or remove the line for carepath's own"),
+    "settings.colour_contrast": (E, "white text on the colour '{value}' of extra.carepath_colour has a contrast of {ratio}:1, under the 4.5:1 that WCAG AA needs: the header, links and buttons would be hard to read", "choose a darker shade, such as {suggestion}"),
     "html.attribute": (E, "the HTML attribute '{attr}' is not allowed on <{tag}> and is removed from the page", "remove {attr}=\"...\"{hint}"),
     "html.class": (E, "the class '{name}' is not one a toolkit may use and is removed from the page", "remove it; classes allowed: admonition kinds (note, warning, tip, danger...) and carepath's own (cp-...)"),
     "html.reserved_id": (E, "the id '{id}' is reserved for the theme and carepath, and is removed from the page", "choose another id (not starting with '__', 'md-' or 'cp-'), or reword the heading"),
@@ -55,6 +64,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "locale.bad_tag": (E, "'{tag}' is not a valid language tag (BCP 47)", "{suggestion}"),
     # contacts
     "region.unknown": (E, "'{region}' is not a country or region whose phone numbers can be read", "write the two-letter country code (ISO 3166-1), e.g. US, GB, KE or IN"),
+    "phone.not_digits": (E, "the phone number '{number}' has '{char}' at character {position}: a phone number may hold only what people dial (digits, spaces, + ( ) - . and an extension such as 'ext. 12')", "write the number in digits (0 for the letter O, 1 for I or l); letters would be read as a phone keypad and print a different number on every card"),
     "phone.invalid": (E, "'{number}' is not a valid phone number for region {region}", "write the number as it is dialled in {region}, or with its country code (+...)"),
     "phone.unparsable": (E, "'{number}' cannot be read as a phone number: {detail}", "write only digits, spaces, brackets, dashes and a leading +"),
     "tel.not_e164": (E, "the phone link '{href}' is not in international form (E.164), so some phones cannot dial it", "write it as {e164}"),
@@ -109,6 +119,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
 
 # Parts of messages, filled in by the checks (hints, reasons, suggestions).
 FRAGMENTS: dict[str, str] = {
+    "nothing": "none yet",
     "did_you_mean": "did you mean '{choice}'?",
     "did_you_mean_paren": " (did you mean '{choice}'?)",
     "did_you_mean_anchor": "did you mean '#{choice}'? If not, ",
