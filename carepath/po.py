@@ -11,6 +11,8 @@ from typing import Any
 import polib
 from babel.messages.plurals import get_plural
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from carepath.load import Sources
 from carepath.translation import (
@@ -95,6 +97,8 @@ def _entries(unit: Unit, own: Unit | None, fuzzy: bool, source_file: str) -> lis
         )
         if fuzzy and translation:
             entry.flags.append("fuzzy")
+        if PLACEHOLDER.search(source):  # msgfmt -c and translation platforms then check the placeholders too
+            entry.flags.append("python-brace-format")
         entries.append(entry)
     return entries
 
@@ -176,6 +180,25 @@ def _set_path(data: Any, key: str, value: Any) -> None:
     data[parts[-1]] = value
 
 
+def _set_ui(doc: Any, key: str, value: Any, order: list[str]) -> None:
+    """Set an interface string under `ui:`: its key is one dotted name, not a path (steps.avoid).
+
+    A string the file lacks goes where the source language has it: after the nearest string before it.
+    """
+    if not isinstance(doc.get("ui"), dict):
+        doc["ui"] = CommentedMap()
+    ui = doc["ui"]
+    if key in ui:
+        ui[key] = value
+        return
+    if any(isinstance(v, DoubleQuotedScalarString) for v in ui.values()) and isinstance(value, str):
+        value = DoubleQuotedScalarString(value)  # written like the strings around it
+    before = order[: order.index(key)] if key in order else order
+    anchor = next((k for k in reversed(before) if k in ui), None)
+    position = list(ui).index(anchor) + 1 if anchor is not None else 0
+    ui.insert(position, key, value)
+
+
 def _same_page(old: Unit | None, new: dict[str, Any]) -> bool:
     """Whether a page already says what the import would write."""
     if old is None:
@@ -192,6 +215,7 @@ def import_po(sources: Sources, root: Path, tag: str, po_dir: Path) -> ImportRes
     records = read_records(root, tag)
     result = ImportResult()
     rt = _round_trip_yaml()
+    ui_order = [u.key for u in source.values() if u.file == UI_FILE]
     yaml_docs: dict[Path, Any] = {}
     changed: set[Path] = set()
     for ref, unit in source.items():
@@ -218,7 +242,10 @@ def import_po(sources: Sources, root: Path, tag: str, po_dir: Path) -> ImportRes
                     yaml_docs[path] = rt.load(path.read_text(encoding="utf-8")) if path.exists() else None
                     if yaml_docs[path] is None:
                         yaml_docs[path] = rt.load(_new_text_file(unit.file, source_tag))
-                _set_path(yaml_docs[path], f"ui.{unit.key}" if unit.file == UI_FILE else unit.key, value)
+                if unit.file == UI_FILE:
+                    _set_ui(yaml_docs[path], unit.key, value, ui_order)
+                else:
+                    _set_path(yaml_docs[path], unit.key, value)
                 changed.add(path)
         if records.get(ref) != fingerprint(unit.value):
             records[ref] = fingerprint(unit.value)

@@ -89,3 +89,21 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def site_pages(site: Path) -> list[Path]:
     """Every content page of a built site (not the 404 page)."""
     return sorted(p for p in site.rglob("*.html") if p.name != "404.html" and "assets" not in p.parts)
+
+
+def build_site_unchecked(root: Path, out: Path) -> Path:
+    """Build only the website of a toolkit, in-process and without the check (as if it had a hole): seconds."""
+    from carepath.load import load_sources
+    from carepath.model import build_model
+    from carepath.render_site import render_site
+    from carepath.settings import site_settings
+    from carepath.translation import all_status
+    from carepath.write import run_mkdocs, write_site_sources
+
+    sources, _ = load_sources(root)
+    model = build_model(sources)
+    statuses = all_status(sources, root)
+    data = sources.settings.data if sources.settings else {}
+    site = render_site(model, root / "templates", site_settings(data), statuses, {}, root / "content")
+    run_mkdocs(write_site_sources(site, out / "work"), out / "site")
+    return out / "site"

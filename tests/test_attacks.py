@@ -13,17 +13,14 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import copy_toolkit, site_pages
+from conftest import build_site_unchecked, copy_toolkit, site_pages
 from selectolax.lexbor import LexborHTMLParser
 from test_check import COUNT, apply_case, check, matches, reported
 
 from carepath.load import load_sources
 from carepath.model import build_model
-from carepath.render_site import render_site
 from carepath.settings import site_settings
 from carepath.site_hooks import UnsafePage, _hash, known_scripts, lock_down
-from carepath.translation import all_status
-from carepath.write import run_mkdocs, write_site_sources
 
 ATTACKS = Path(__file__).parent / "attacks"
 CASES = sorted(p.name for p in ATTACKS.iterdir() if (p / "expect.yml").is_file()) if ATTACKS.is_dir() else []
@@ -100,17 +97,6 @@ def _attack(root: Path) -> None:
     data = yaml.safe_load(toolkit.read_text(encoding="utf-8"))
     data["pages"] = [*data.get("pages", []), "attack"]
     toolkit.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
-def build_site_unchecked(root: Path, out: Path) -> Path:
-    """Build only the website of a toolkit, skipping the check (as if it had a hole), in-process."""
-    sources, _ = load_sources(root)
-    model = build_model(sources)
-    statuses = all_status(sources, root)
-    data = sources.settings.data if sources.settings else {}
-    site = render_site(model, root / "templates", site_settings(data), statuses, {}, root / "content")
-    run_mkdocs(write_site_sources(site, out / "work"), out / "site")
-    return out / "site"
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
-from conftest import Built, copy_toolkit, parse, run_build
+from conftest import Built, build_site_unchecked, copy_toolkit, parse, run_build
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -210,3 +210,38 @@ def test_outdated_page_keeps_its_translation_with_a_notice_and_a_source_link(tmp
     assert '<a href="../about.html" hreflang="en">' in es
     assert "A new paragraph" not in es  # the Spanish page is still the Spanish translation
     assert "cp-notice--outdated" not in (root / "site/es/signs.html").read_text()
+
+
+@pytest.mark.parametrize("tag", ["es", "ar", "sw"])
+def test_po_round_trip_of_interface_strings_with_edits(tag: str, tmp_path: Path) -> None:
+    """ui.po goes back into locales/<tag>.yml as the dotted keys it holds, in place, layout kept."""
+    root = copy_toolkit(tmp_path / "toolkit")
+    locale = root / f"locales/{tag}.yml"
+    before = locale.read_text(encoding="utf-8").splitlines()
+    assert run_build(root, "export-po", tag).returncode == 0
+    po_file = root / f"translations/{tag}/ui.po"
+    po = polib.pofile(str(po_file))
+    assert all("python-brace-format" in e.flags for e in po if "{" in e.msgid and "{{" not in e.msgid)
+    edited = {}
+    for entry in po:
+        if entry.msgstr and "{" not in entry.msgid:
+            entry.msgstr += " ✓"
+            edited[entry.msgctxt] = entry.msgstr
+    po.save(str(po_file))
+    result = run_build(root, "import-po", tag)
+    assert result.returncode == 0, result.stderr
+    after = locale.read_text(encoding="utf-8").splitlines()
+    assert len(after) == len(before)  # every string changed in place: no group written, no line added
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == len(edited) and all(b.lstrip().split(":", 1)[0] in edited for _, b in changed)
+    assert [a.split(":", 1)[0] for a, _ in changed] == [b.split(":", 1)[0] for _, b in changed]
+    check = run_build(root, "check", "--today", "2026-11-20")
+    assert check.returncode == 0, check.stderr
+    # and a second round trip changes nothing
+    snapshot = tree_hashes(root)
+    assert run_build(root, "export-po", tag).returncode == 0
+    assert run_build(root, "import-po", tag).returncode == 0
+    assert tree_hashes(root) == snapshot
+    if tag == "es":  # the edit reaches the website
+        site = build_site_unchecked(root, tmp_path / "out")
+        assert edited["banner.label"] in (site / "es/index.html").read_text(encoding="utf-8")
