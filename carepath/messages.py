@@ -77,6 +77,8 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "freshness.stale_release": (E, "service '{id}' was last verified on {date}, {days} days ago (the limit is {limit}); a release may not publish details this old", "check its details with the service and set 'verified:' to the date you did"),
     "freshness.future": (E, "the date {date} is in the future", "write the date it was really done (YYYY-MM-DD)"),
     "release.example_contact": (E, "'{value}' is example data: {why}; a release may not publish it", "replace it with the service's real {kind}, checked with the service"),
+    "release.site_url": (E, "site_url '{url}' is an example address that never exists: every QR code and printed address would lead nowhere", "set site_url to the address your site is published at"),
+    "release.example_page": (E, "the page '{name}' describes the example community ('example: true' in the source language's page); a release may not publish it", "rewrite the page for your community in every language and remove 'example: true', or delete it and remove it from pages: in content/toolkit.yml"),
     "release.example": (E, "this toolkit is still marked as example data ('example: true'); a release may not publish example data", "replace the example services, numbers and texts with your community's own, then set 'example: false'"),
     # links, images and paths in Markdown and in texts
     "link.no_page": (E, "the link '{href}' leads nowhere: there is no page '{name}.md'", "link to one of: {choices}{suggestion}"),

@@ -9,6 +9,7 @@ import re
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import phonenumbers
@@ -334,6 +335,29 @@ def _check_date(
     return []
 
 
+# Hosts that never exist (RFC 2606, RFC 6761): a site published there cannot be reached from a QR code.
+EXAMPLE_HOSTS = (".example", ".test", ".invalid", ".localhost")
+
+
+def check_release(sources: Sources) -> list[Problem]:
+    """What a release may not publish besides example contacts: an example site_url, example pages."""
+    problems: list[Problem] = []
+    settings = sources.settings
+    site_url = _as_dict(settings.data).get("site_url") if settings else None
+    if settings is not None and isinstance(site_url, str):
+        host = (urlsplit(site_url).hostname or "").lower()
+        if host.endswith(EXAMPLE_HOSTS) or host in ("localhost", *(h.strip(".") for h in EXAMPLE_HOSTS)):
+            problems.append(problem("release.site_url", settings.path, *settings.where(("site_url",)), url=site_url))
+    source_tag = _source_tag(sources)
+    examples = {name for name, page in sources.pages.get(source_tag or "", {}).items()
+                if _as_dict(page.meta.data).get("example") is True}
+    for pages in sources.pages.values():
+        for name, page in sorted(pages.items()):
+            if name in examples or _as_dict(page.meta.data).get("example") is True:
+                problems.append(problem("release.example_page", page.path, *page.meta.where(("example",)), name=name))
+    return problems
+
+
 def validate(sources: Sources, today: dt.date | None = None, release: bool = False) -> list[Problem]:
     """Run every check on the loaded sources and return what was found (`release`: publishing rules).
 
@@ -361,6 +385,8 @@ def validate(sources: Sources, today: dt.date | None = None, release: bool = Fal
     problems += check_symlinks(sources.root)
     problems += check_placeholders(sources, _source_tag(sources))
     problems += check_settings(sources.settings)
+    if release:
+        problems += check_release(sources)
     problems += check_crisis(sources)
     problems += check_needs(sources, _source_tag(sources))
     return list(dict.fromkeys(problems))  # the same problem found by two checks is reported once

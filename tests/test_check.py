@@ -404,3 +404,14 @@ def test_check_runs_validate_even_when_files_fail_to_load(tmp_path: Path) -> Non
     (root / "content/services.yml").write_text("services: [\n", encoding="utf-8")
     _, report = commands.check(root, dt.date.fromisoformat(TODAY))
     assert [p.code for p in report.problems] == ["yaml.syntax"], [p.format() for p in report.problems]
+
+
+def test_release_refuses_the_example_site_url_and_example_pages(tmp_path: Path) -> None:
+    """--release: a site_url under a reserved example name, and the example's own pages, are not published."""
+    root = copy_toolkit(tmp_path / "toolkit")
+    result = check(root, "--release")
+    got = reported(result.stderr)
+    assert any(p["file"] == "mkdocs.yml" and p["line"] == 4 and "is an example address" in p["message"] for p in got)
+    pages = {p["file"] for p in got if "describes the example community" in p["message"]}
+    assert pages == {"content/en/pages/about.md", "content/es/pages/about.md", "content/ar/pages/about.md"}
+    assert check(root).returncode == 0  # an ordinary check lets the example through
