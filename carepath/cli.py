@@ -112,7 +112,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print what each language has translated, what is missing and what is outdated."""
-    from carepath.translation import all_status, mark_current, status_json
+    from carepath.translation import all_status, mark_current, record_new, status_json
 
     sources = _checked_sources(args.root)
     if sources is None:
@@ -126,6 +126,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"recorded {len(marked)} translated texts of {target} as up to date with the source")
         return 0 if marked else 1
     statuses = all_status(sources, args.root)
+    for status in statuses:  # first translations are recorded against today's source (records only)
+        recorded = record_new(sources, args.root, status)
+        if recorded and not args.json:
+            print(f"{status.tag}: recorded {recorded} new translations as made from the current source "
+                  f"(content/{status.tag}/translated-from.yml)")
     if args.json:
         print(status_json(statuses))
     else:

@@ -55,7 +55,8 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     # ids
     "id.duplicate": (E, "the id '{id}' is used twice in this list (first on line {first_line})", "give each entry its own id"),
     "id.unknown_service": (E, "pathway '{pathway}' refers to a service '{id}' that does not exist", "use one of the ids in content/services.yml{suggestion}"),
-    "id.unknown_text": (E, "'{id}' is not an id of content/{topic}.yml, so this text is never shown", "use an id from content/{topic}.yml{suggestion}, or add the id there"),
+    "id.unknown_text": (E, "'{id}' is not an id of content/{topic}.yml, so this text is never shown", "{suggestion}delete this entry if its {topic_one} was removed (a text for another id would describe something else), or add '{id}' to content/{topic}.yml"),
+    "text.indented_top": (E, "'{key}' is indented as if it belonged to a group above it, but nothing above it is open, so it is read as a field of the whole file", "uncomment the lines above it that it belongs to (such as '{hint}'), keeping their indentation, or remove the indentation if it really is a field of the whole file"),
     "id.no_source_text": (E, "'{id}' has no text in the source language", "add '{id}:' with its text to {file}"),
     # languages
     "locale.no_entry": (E, "content/{tag}/ has no locales/{tag}.yml, so this language is not built", "run `python build.py new-locale {tag}`, or create locales/{tag}.yml (copy locales/es.yml and translate it)"),
@@ -123,6 +124,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
 FRAGMENTS: dict[str, str] = {
     "nothing": "none yet",
     "did_you_mean": "did you mean '{choice}'?",
+    "typo_then": "if it is a typo for '{choice}', correct it; otherwise ",
     "did_you_mean_paren": " (did you mean '{choice}'?)",
     "did_you_mean_anchor": "did you mean '#{choice}'? If not, ",
     "allowed_here": "allowed here: {choices}",

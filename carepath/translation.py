@@ -43,6 +43,7 @@ class UnitState:
     key: str
     state: str
     source: str
+    new: bool = False  # translated, with no record yet of the source it was made from
 
 
 @dataclass
@@ -130,16 +131,33 @@ def locale_status(sources: Sources, tag: str, records: dict[str, str]) -> Locale
     source, own = units(sources, source_tag), units(sources, tag)
     status = LocaleStatus(tag)
     for ref, unit in source.items():
+        new = False
         if ref not in own:
             state = "missing"
-        elif records.get(ref) == fingerprint(unit.value):
+        elif ref not in records:  # translated for the first time: from today's source, by definition
+            state, new = "translated", True
+        elif records[ref] == fingerprint(unit.value):
             state = "translated"
-        else:
+        else:  # the source changed after this text was translated
             state = "outdated"
         status.total += 1
         setattr(status, state, getattr(status, state) + 1)
-        status.units.append(UnitState(unit.file, unit.key, state, _source_text(unit)))
+        status.units.append(UnitState(unit.file, unit.key, state, _source_text(unit), new))
     return status
+
+
+def record_new(sources: Sources, root: Path, status: LocaleStatus) -> int:
+    """Record first-time translations against today's source, so a later change of it shows as outdated."""
+    source_tag = sources.neutral["toolkit"].data["source_locale"]
+    source = units(sources, source_tag)
+    fresh = {f"{u.file}:{u.key}" if u.key else u.file for u in status.units if u.new}
+    refs = [ref for ref in source if ref in fresh]
+    if not refs:
+        return 0
+    records = read_records(root, status.tag)
+    records.update({ref: fingerprint(source[ref].value) for ref in refs})
+    write_records(root, status.tag, records)
+    return len(refs)
 
 
 def all_status(sources: Sources, root: Path) -> list[LocaleStatus]:

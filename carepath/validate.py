@@ -154,6 +154,25 @@ def _ids(file: YamlFile, list_key: str) -> tuple[list[str], list[Problem]]:
     return list(seen), problems
 
 
+TOPIC_ONE = {"services": "service", "signs": "sign", "steps": "step", "pathways": "question"}
+# What a field found at the top of a text file most likely belongs under, for the message.
+PARENT_HINT = {"signs": "signs:", "steps": "steps: and the step's id", "pathways": "pathways: and the question's id",
+               "services": "services: and the service's id", "toolkit": "emergency:"}
+
+
+def check_structure(sources: Sources) -> list[Problem]:
+    """A top-level field written indented: its parent line is still commented out (new-locale's files)."""
+    problems: list[Problem] = []
+    for files in sources.texts.values():
+        for name, file in files.items():
+            for key in _as_dict(file.data):
+                line, column = file.where((key,))
+                if column > 1:
+                    problems.append(problem("text.indented_top", file.path, line, column, key=key,
+                                            hint=PARENT_HINT.get(name, "the group above")))
+    return problems
+
+
 def check_references(sources: Sources) -> list[Problem]:
     """Check ids: duplicates, pathways to unknown services, texts keyed by unknown ids."""
     problems: list[Problem] = []
@@ -185,10 +204,13 @@ def check_references(sources: Sources) -> list[Problem]:
             if isinstance(table, dict):
                 for key in table:
                     if key not in ids:
-                        close = difflib.get_close_matches(key, ids, n=1)
+                        # only a near-certain typo gets a suggestion: a leftover text moved onto another
+                        # service would describe the wrong place to a reader
+                        close = difflib.get_close_matches(key, ids, n=1, cutoff=0.85)
                         problems.append(problem(
                             "id.unknown_text", file.path, *file.where((list_key, key)), id=key, topic=topic,
-                            suggestion=fragment("did_you_mean_paren", choice=close[0]) if close else ""))
+                            topic_one=TOPIC_ONE.get(topic, "entry"),
+                            suggestion=fragment("typo_then", choice=close[0]) if close else ""))
             unreadable = file is None and (sources.root / "content" / tag / f"{topic}.yml").exists()
             if tag == source_tag and not unreadable:
                 for sid in ids:
@@ -385,6 +407,7 @@ def validate(sources: Sources, today: dt.date | None = None, release: bool = Fal
     problems += check_symlinks(sources.root)
     problems += check_placeholders(sources, _source_tag(sources))
     problems += check_settings(sources.settings)
+    problems += check_structure(sources)
     if release:
         problems += check_release(sources)
     problems += check_crisis(sources)

@@ -106,7 +106,7 @@ def test_status_counts_missing_and_outdated(changed: Path) -> None:
     assert report["ar"]["outdated"] == 1 and report["ar"]["missing"] == 0
     outdated = [u for u in es["units"] if u["state"] == "outdated"]
     assert outdated == [{"file": "signs.yml", "key": "signs.sad-or-hopeless", "state": "outdated",
-                         "source": "Feels sad, empty or without hope most days"}]
+                         "source": "Feels sad, empty or without hope most days", "new": False}]
     text = status(changed).stdout
     assert "es: 99% translated" in text
     assert "outdated  signs.sad-or-hopeless: Feels sad, empty or without hope most days" in text
@@ -245,3 +245,22 @@ def test_po_round_trip_of_interface_strings_with_edits(tag: str, tmp_path: Path)
     if tag == "es":  # the edit reaches the website
         site = build_site_unchecked(root, tmp_path / "out")
         assert edited["banner.label"] in (site / "es/index.html").read_text(encoding="utf-8")
+
+
+def test_a_text_translated_by_hand_is_translated_until_its_source_changes(tmp_path: Path) -> None:
+    """The guide's words: a first translation counts at once; only a later change of the English outdates it."""
+    root = copy_toolkit(tmp_path / "toolkit")
+    pathways = root / "content/sw/pathways.yml"
+    pathways.write_text("title: Lini na wapi pa kupeleka mtu\n", encoding="utf-8")
+    result = run_build(root, "status", "--json")
+    assert result.returncode == 0, result.stderr
+    units = {u["key"]: u["state"] for u in json.loads(result.stdout)["sw"]["units"] if u["file"] == "pathways.yml"}
+    assert units["title"] == "translated"
+    records = yaml.safe_load((root / "content/sw/translated-from.yml").read_text(encoding="utf-8"))
+    assert "pathways.yml:title" in records
+    english = root / "content/en/pathways.yml"
+    english.write_text(english.read_text(encoding="utf-8").replace(
+        "title: When and where to refer", "title: When and where to refer someone"), encoding="utf-8")
+    result = run_build(root, "status", "--json")
+    units = {u["key"]: u["state"] for u in json.loads(result.stdout)["sw"]["units"] if u["file"] == "pathways.yml"}
+    assert units["title"] == "outdated"
