@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import idna
 import langcodes
 import phonenumbers
+from confusable_homoglyphs import categories, confusables
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import shortnumberinfo
 
@@ -62,7 +63,23 @@ def _host_problem(host: str) -> str | None:
     return None
 
 
-def url_findings(url: str) -> list[Finding]:
+def host_findings(address: str, host: str, intended: frozenset[str] = frozenset()) -> list[Finding]:
+    """A host name that mixes scripts or uses characters confusable with others (UTS #39): a look-alike site."""
+    try:
+        shown = idna.decode(host) if "xn--" in host.lower() else host
+    except idna.IDNAError:
+        shown = host
+    if shown.lower() in intended or host.lower() in intended:
+        return []
+    for label in shown.split("."):
+        if confusables.is_mixed_script(label) or confusables.is_dangerous(label):
+            scripts = sorted(categories.unique_aliases(label))
+            return [("url.confusable", {"address": address, "host": shown, "label": label,
+                                        "scripts": " and ".join(s.title() for s in scripts)})]
+    return []
+
+
+def url_findings(url: str, intended: frozenset[str] = frozenset()) -> list[Finding]:
     """Problems of a web address: malformed (error), not https (warning), or a scheme that is not the web."""
     scheme = scheme_of(url)
     if scheme in SCRIPT_SCHEMES:
@@ -86,18 +103,21 @@ def url_findings(url: str) -> list[Finding]:
             reason = reason or _host_problem(parts.hostname or "")
     if reason:
         return [("url.malformed", {"url": url, "reason": reason})]
+    confusable = host_findings(url, urlsplit(url).hostname or "", intended)
+    if confusable:
+        return confusable
     if scheme == "http":
         return [("url.http", {"url": url, "https": "https" + url.strip()[4:]})]
     return []
 
 
-def email_findings(address: str) -> list[Finding]:
+def email_findings(address: str, intended: frozenset[str] = frozenset()) -> list[Finding]:
     """Problems of an e-mail address (its form only: nothing is sent and no server is asked)."""
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:
         return [("email.invalid", {"email": address, "detail": str(error).rstrip(".")})]
-    return []
+    return host_findings(address, address.rpartition("@")[2], intended)
 
 
 def tel_findings(href: str, region: str) -> list[Finding]:

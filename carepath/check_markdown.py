@@ -210,6 +210,7 @@ class Context:
     region: str
     names: list[str] | None  # None when the source language is unknown: page links are not checked
     base: Path
+    intended: frozenset[str] = frozenset()  # hosts that really mix scripts (content/toolkit.yml)
 
 
 def _from_findings(findings: list[Finding], file: str, line: int, column: int) -> list[Problem]:
@@ -234,10 +235,10 @@ def check_href(href: str, kind: str, file: str, line: int, column: int, ctx: Con
             return [], None
         if scheme == "mailto":
             addresses = unquote(href[len("mailto:"):].split("?")[0]).split(",")
-            return _from_findings([f for a in addresses for f in email_findings(a.strip())], *where), None
+            return _from_findings([f for a in addresses for f in email_findings(a.strip(), ctx.intended)], *where), None
         if scheme in ("tel", "sms"):
             return _from_findings(tel_findings(href, ctx.region), *where), None
-        return _from_findings(url_findings(href), *where), None
+        return _from_findings(url_findings(href, ctx.intended), *where), None
     path, _, anchor = href.partition("#")
     path = unquote(path.split("?")[0]).removeprefix("./")
     if not path:
@@ -438,6 +439,9 @@ def check_markdown(sources: Sources, source_tag: str | None, region: str) -> lis
     """Links, anchors, images and raw HTML of every free page and every text, in every language."""
     root = sources.root
     md = markdown_for(sources)
+    toolkit = sources.neutral.get("toolkit")
+    hosts = toolkit.data.get("intended_hosts") if toolkit and isinstance(toolkit.data, dict) else None
+    intended = frozenset(str(h).lower() for h in hosts) if isinstance(hosts, list) else frozenset()
     source_tag = source_tag if source_tag in sources.content_locales else None
     names = [*GENERATED, *page_names_on_disk(root, source_tag)] if source_tag else None
     problems: list[Problem] = []
@@ -446,7 +450,7 @@ def check_markdown(sources: Sources, source_tag: str | None, region: str) -> lis
 
     def check(rendered: Rendered, file: str, base: Path) -> None:
         """Check a rendered text and keep its links to headings."""
-        found, anchors = check_rendered(rendered, file, Context(root, region, names, base))
+        found, anchors = check_rendered(rendered, file, Context(root, region, names, base, intended))
         problems.extend(found)
         links.extend(anchors)
 
@@ -458,12 +462,12 @@ def check_markdown(sources: Sources, source_tag: str | None, region: str) -> lis
             ids[page.path] = rendered.ids
             check(rendered, page.path, (root / page.path).parent)
             meta = [(p, v) for p, v in strings(page.meta.data) if p != ("title",)]
-            problems.extend(_check_yaml_strings(md, page.meta, meta, root, region, names, links, page.text))
+            problems.extend(_check_yaml_strings(md, page.meta, meta, root, region, names, links, page.text, intended))
     yaml_files: list[YamlFile] = [*sources.neutral.values(), *sources.locales.values(),
                                   *(f for files in sources.texts.values() for f in files.values())]
     for file in yaml_files:
         values = [(p, v) for p, v in strings(file.data) if p[:1] != ("safe_messaging",)]
-        problems.extend(_check_yaml_strings(md, file, values, root, region, names, links, file.text))
+        problems.extend(_check_yaml_strings(md, file, values, root, region, names, links, file.text, intended))
     if source_tag:
         shows = {}
         for tag in sorted({*sources.content_locales, *sources.locales, source_tag}):
@@ -486,7 +490,7 @@ def _mark_unreadable(shown_pages: dict[str, str], own: dict[str, MarkdownFile], 
 
 def _check_yaml_strings(
     md: markdown.Markdown, file: YamlFile, values: list[tuple[tuple[str | int, ...], str]], root: Path,
-    region: str, names: list[str] | None, links: list[AnchorLink], raw: str,
+    region: str, names: list[str] | None, links: list[AnchorLink], raw: str, intended: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Check the texts of a YAML file (or of a page's front matter) that contain any markup."""
     problems: list[Problem] = []
@@ -496,7 +500,8 @@ def _check_yaml_strings(
             continue
         start = source.lines.offset(*file.where(path))
         rendered = render(md, value, source, start)
-        found, anchors = check_rendered(rendered, file.path, Context(root, region, names, (root / file.path).parent))
+        context = Context(root, region, names, (root / file.path).parent, intended)
+        found, anchors = check_rendered(rendered, file.path, context)
         problems += found
         links += [replace(a, key=path) for a in anchors]
     return problems

@@ -29,7 +29,9 @@ INVISIBLE = frozenset([
 ])
 # Control characters other than tab and the line ends.
 CONTROL = frozenset([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
-HIDDEN = BIDI | INVISIBLE | CONTROL
+# Lone surrogates: not characters at all; an escape like "\ud800" would crash any writer of the text.
+SURROGATES = frozenset(range(0xD800, 0xE000))
+HIDDEN = BIDI | INVISIBLE | CONTROL | SURROGATES
 # Scripts in which ZWNJ/ZWJ between two letters change how the letters join (Arabic, Persian, Indic...).
 JOINING_SCRIPTS = (
     "ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA",
@@ -39,13 +41,17 @@ CONTROL_NAMES = {
     0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED", 0x1B: "ESCAPE",
     0x7F: "DELETE", 0x85: "NEXT LINE",
 }
-ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2}))")
+ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2})|([0abvfeNLP]))")
+# YAML's one-letter escapes in double-quoted strings, and the characters they stand for
+NAMED_ESCAPES = {"0": 0, "a": 7, "b": 8, "v": 11, "f": 12, "e": 27, "N": 0x85, "L": 0x2028, "P": 0x2029}
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def char_name(code: int) -> str:
     """The Unicode name of a character, or a plain description of a control character."""
     name = unicodedata.name(chr(code), "")
+    if code in SURROGATES:
+        return "LONE SURROGATE (not a character)"
     return name or CONTROL_NAMES.get(code, "CONTROL CHARACTER")
 
 
@@ -127,7 +133,8 @@ def hidden_characters(text: str, file: str, yaml_escapes: bool = False) -> list[
     for pattern in written:
         for match in pattern.finditer(text):
             if pattern is ESCAPE:
-                code = int(next(g for g in match.groups() if g), 16)
+                named = match.group(4)
+                code = NAMED_ESCAPES[named] if named else int(next(g for g in match.groups() if g), 16)
             else:
                 value = html.unescape(match.group(0))
                 if len(value) != 1:

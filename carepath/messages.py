@@ -69,6 +69,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "phone.invalid": (E, "'{number}' is not a valid phone number for region {region}", "write the number as it is dialled in {region}, or with its country code (+...)"),
     "phone.unparsable": (E, "'{number}' cannot be read as a phone number: {detail}", "write only digits, spaces, brackets, dashes and a leading +"),
     "tel.not_e164": (E, "the phone link '{href}' is not in international form (E.164), so some phones cannot dial it", "write it as {e164}"),
+    "url.confusable": (E, "'{address}' has a name that mixes {scripts} letters ('{label}'): it looks like another site, the way fake sites are made to look like real ones", "type the address again from the service's own letters or website; if the name really is written this way, add '{host}' to intended_hosts: in content/toolkit.yml"),
     "url.malformed": (E, "'{url}' is not a valid web address: {reason}", "write the address as your browser shows it, starting with https://, e.g. https://www.example.org/help"),
     "url.http": (W, "'{url}' starts with http://, which is not encrypted: what readers see and send can be read or changed on the way", "write '{https}' if the site opens with https:// (almost every site does)"),
     "url.scheme": (E, "'{url}' is not a web, e-mail or phone address ('{scheme}:' links are not allowed)", "link to a web page with https://..., an e-mail address with mailto:... or a phone number with tel:+..."),

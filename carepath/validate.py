@@ -267,6 +267,13 @@ def _value_column(file: YamlFile, line: int, column: int, value: str) -> int:
     return found + 1 if found >= 0 else column
 
 
+def intended_hosts(sources: Sources) -> frozenset[str]:
+    """Host names the toolkit says really mix scripts (intended_hosts: in content/toolkit.yml)."""
+    toolkit = sources.neutral.get("toolkit")
+    hosts = _as_dict(toolkit.data).get("intended_hosts") if toolkit else None
+    return frozenset(str(h).lower() for h in hosts) if isinstance(hosts, list) else frozenset()
+
+
 def check_phone(number: str, region: str, file: YamlFile, where: tuple[str | int, ...]) -> list[Problem]:
     """A phone number must be digits people dial, and a valid number of the community's region (or emergency)."""
     line, col = file.where(where)
@@ -322,7 +329,7 @@ def check_contacts(sources: Sources, today: dt.date, release: bool = False, fail
         for field, check in checks.items():
             path = ("services", i, field)
             if isinstance(item.get(field), str) and (services.path, path) not in failed:
-                problems += _findings(check(item[field]), services.path, *services.where(path))
+                problems += _findings(check(item[field], intended_hosts(sources)), services.path, *services.where(path))
         if release:  # example data left in: a reader in crisis would reach no one
             for field, kind in (("phone", "phone"), ("sms", "phone"), ("url", "url"), ("email", "email")):
                 if isinstance(item.get(field), str) and (kind != "phone" or phones):
