@@ -157,10 +157,20 @@ def check_translation(
                                                     "known": known}))
     if expected:  # a template: a brace on its own must be doubled
         findings += [Finding("placeholder.brace", o, {"brace": value[o], "expected": listed}) for o in found.strays]
-    if not may_omit:
-        findings += [Finding("placeholder.missing", 0, {"field": "{" + n + "}", "source": source, "expected": listed})
-                     for n in unused if n not in meant]
+    missing = [n for n in unused if n not in meant] if not may_omit else []
+    number = PHONE_LIKE.search(value)
+    if missing and number:
+        # the number typed in place of the placeholder: it would no longer follow content/*.yml
+        findings.append(Finding("placeholder.number", number.start(), {
+            "number": number.group(0).strip(), "field": "{" + missing[0] + "}", "source": source}))
+        missing = missing[1:]
+    findings += [Finding("placeholder.missing", 0, {"field": "{" + n + "}", "source": source, "expected": listed})
+                 for n in missing]
     return findings
+
+
+# Three or more digits, in any script's digits, possibly spaced or dashed: a number written out by hand.
+PHONE_LIKE = re.compile(r"(?<!\w)[+(]?\d[\d\s().\-]{1,}\d(?!\w)")
 
 
 def _skip_blank(text: str, offset: int) -> int:
@@ -216,6 +226,13 @@ def _problems(file: YamlFile, places: Places, path: KeyPath, value: str, finding
     if not findings:
         return []
     where = places.locate(path, value)
+    for finding in findings:  # a finding at other text than a brace (a number typed in): look for it as written
+        if finding.offset not in where:
+            start, end = places._value_start(path)
+            snippet = value[finding.offset:finding.offset + 12].split("\n")[0]
+            index = places.text.find(snippet, start, end) if snippet else -1
+            if index >= 0:
+                where[finding.offset] = places.lines.at(index)
     return [problem(f.code, file.path, *where.get(f.offset, where[0]), **f.values) for f in findings]
 
 

@@ -114,6 +114,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     # placeholders such as {phone} in interface strings and texts
     "placeholder.form": (E, "'{field}' is not a placeholder carepath can fill: {reason}", "{todo}"),
     "placeholder.unknown": (E, "'{field}' is not a placeholder of this text{known}", "{todo}"),
+    "placeholder.number": (E, "the number '{number}' is written here where the text in {source} has the placeholder '{field}': the printed and published number would no longer come from content/*.yml, where it is kept and checked", "write '{field}' in place of '{number}', exactly like that; carepath fills in the number"),
     "placeholder.missing": (E, "the placeholder '{field}' is missing: the text in {source} has it, and without it what it stands for is not shown", "add '{field}' where it belongs in the sentence, written exactly like that; this text's placeholders are {expected}"),
     "placeholder.brace": (E, "a single '{brace}' that is not part of a placeholder", "write '{brace}{brace}' to show '{brace}' itself, or complete the placeholder; this text's placeholders are {expected}"),
     "placeholder.source_form": (E, "'{field}' is not a placeholder carepath can fill: {reason}", "write a plain name in braces, such as '{example}': only the letters a-z, digits and '_', with no spaces, dots or brackets"),
