@@ -513,39 +513,206 @@ def test_site_works_opened_from_files_search_included(browser: Browser, example:
 
 # -- what a person looks at ----------------------------------------------------------------------------------
 
+SCREENSHOT_PAGES = ("index", "signs", "first-support", "referral", "services")
 
-def test_screenshots_on_a_phone(browser: Browser, host: StaticHost, request: pytest.FixtureRequest) -> None:
+
+def test_screenshots(browser: Browser, host: StaticHost, request: pytest.FixtureRequest) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     written = []
-    for tag in ("en", "ar"):
-        context = new_context(browser, PHONE, device_scale_factor=1)
-        page = context.new_page()
-        for name in ("index", "referral"):
-            page.goto(host.url(f"{LOCALES[tag]}{name}.html"))
-            target = SCREENSHOTS / f"{tag}-360px-{name}.png"
-            page.screenshot(path=str(target), full_page=True)
-            written.append(target)
-        page.goto(host.url(f"{LOCALES[tag]}signs.html"))
-        set_text_size(context, page, 200)  # after loading: a new page starts at the default size
-        target = SCREENSHOTS / f"{tag}-360px-text200-signs.png"
-        page.screenshot(path=str(target))
-        written.append(target)
-        context.close()
+    for viewport in (PHONE, DESKTOP):
+        for tag in ("en", "ar"):
+            context = new_context(browser, viewport, device_scale_factor=1)
+            page = context.new_page()
+            for name in SCREENSHOT_PAGES:
+                page.goto(host.url(f"{LOCALES[tag]}{name}.html"))
+                target = SCREENSHOTS / f"{tag}-{viewport['width']}px-{name}.png"
+                page.screenshot(path=str(target), full_page=True)
+                written.append(target)
+            if viewport is PHONE:
+                page.goto(host.url(f"{LOCALES[tag]}signs.html"))
+                set_text_size(context, page, 200)  # after loading: a new page starts at the default size
+                target = SCREENSHOTS / f"{tag}-360px-text200-signs.png"
+                page.screenshot(path=str(target))
+                written.append(target)
+            context.close()
     assert all(p.stat().st_size > 5_000 for p in written)
-    report(request, ["screenshots at 360 px:", *(f"  {p}" for p in written)])
+    report(request, [f"screenshots at 360 and 1280 px ({len(written)}):", *(f"  {p}" for p in written)])
+
+
+BOX = "el => { const b = el.getBoundingClientRect(); return {x: b.x, y: b.y, width: b.width, height: b.height}; }"
+
+
+def test_call_buttons_on_the_first_screen_of_a_phone(browser: Browser, host: StaticHost) -> None:
+    crisis = next(s for s in yaml.safe_load((ROOT / "content/services.yml").read_text(encoding="utf-8"))["services"]
+                  if s["id"] == yaml.safe_load((ROOT / "content/toolkit.yml").read_text())["crisis"]["service"])
+    for tag in ("en", "ar"):
+        for viewport in (PHONE, DESKTOP):
+            context = new_context(browser, viewport)
+            page = context.new_page()
+            page.goto(host.url(f"{LOCALES[tag]}index.html"))
+            where = f"{tag} at {viewport['width']} px"
+            kinds = ["emergency", "crisis", *(["text"] if crisis.get("sms") else [])]
+            for kind in kinds:
+                button = page.locator(f".cp-help-now a.cp-call--{kind}")
+                assert button.count() == 1, (where, kind)
+                box = button.evaluate(BOX)
+                # on the first screen, without scrolling, whole; big enough for any thumb
+                assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], (where, kind, box)
+                assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], (where, kind, box)
+                assert box["height"] >= (48 if kind != "text" else 44) and box["width"] >= 48, (where, kind, box)
+            scheme = {"emergency": "tel:911", "crisis": "tel:+1", "text": "sms:+1"}
+            for kind, href in scheme.items():
+                if kind in kinds:
+                    assert page.get_attribute(f".cp-help-now a.cp-call--{kind}", "href").startswith(href), where
+            hours = page.locator(".cp-help-now a.cp-call--crisis .cp-call__open").text_content() or ""
+            assert hours.strip() == ui(tag, "hours.short_always"), (where, hours)  # when it answers, beside it
+            context.close()
+
+
+TARGETS = """() => [...document.querySelectorAll('a[href^="tel:"], a[href^="sms:"]')].map(a => {
+  const b = a.getBoundingClientRect();
+  return {href: a.getAttribute('href'), height: b.height, width: b.width, banner: !!a.closest('.cp-banner'),
+          where: (a.closest('[class*="cp-"]:not(.cp-call)') || a).className,
+          summary: !!a.closest('.cp-summary'),
+          hours: !!(a.closest('.cp-calls') || a).querySelector('.cp-hours, .cp-call__open')};
+})"""
+
+
+def test_numbers_to_call_are_buttons_with_their_hours(browser: Browser, host: StaticHost) -> None:
+    for tag in ("en", "ar"):
+        context = new_context(browser, PHONE)
+        page = context.new_page()
+        for name in ("index", "signs", "first-support", "referral", "services"):
+            page.goto(host.url(f"{LOCALES[tag]}{name}.html"))
+            where = f"{tag}/{name}"
+            for target in page.evaluate(TARGETS):
+                # WCAG 2.5.8 asks 24 px at least; a number to call in the page is a 44 px button
+                assert target["height"] >= (24 if target["banner"] else 44), (where, target)
+                assert target["width"] >= (24 if target["banner"] else 44), (where, target)
+                if not (target["banner"] or target["summary"] or target["href"].startswith("tel:911")):
+                    assert target["hours"], (where, target)  # every service's number says when it answers
+        page.goto(host.url(f"{LOCALES[tag]}signs.html"))
+        flags = page.eval_on_selector_all(".cp-red-flags a.cp-call", "links => links.map(a => a.getAttribute('href'))")
+        assert "tel:911" in flags and any(h.startswith("tel:+1") for h in flags), (tag, flags)
+        page.goto(host.url(f"{LOCALES[tag]}first-support.html"))
+        step = page.eval_on_selector_all(".cp-step:has(#ask-about-suicide) a.cp-call",
+                                         "links => links.map(a => a.getAttribute('href'))")
+        assert any(h.startswith("tel:+1") for h in step), (tag, step)
+        context.close()
+
+
+def test_quick_exit_at_the_top_never_over_the_page(browser: Browser, host: StaticHost) -> None:
+    for tag in ("en", "ar"):
+        for viewport in (PHONE, DESKTOP):
+            context = new_context(browser, viewport)
+            page = context.new_page()
+            page.goto(host.url(f"{LOCALES[tag]}index.html"))
+            where = f"{tag} at {viewport['width']} px"
+            exit_link = page.locator(".md-header .cp-exit__link")
+            assert exit_link.count() == 1, where
+            box = exit_link.evaluate(BOX)
+            header = page.locator(".md-header").evaluate(BOX)
+            assert box["y"] >= header["y"] and box["y"] + box["height"] <= header["y"] + header["height"], where
+            assert box["y"] + box["height"] <= 200 and box["height"] >= 24, (where, box)  # at the top, tappable
+            overlaps = page.evaluate(OVERLAPS, ".md-header .cp-exit__link")
+            assert not overlaps, (where, overlaps)
+            # visibly not the emergency call: another colour, another shape, no number
+            looks = page.evaluate(LOOKS)
+            assert looks["exit"] != looks["call"], (where, looks)
+            assert not (page.get_attribute(".cp-exit__link", "href") or "").startswith(("tel:", "sms:")), where
+            # still there, on top of nothing, when the reader has scrolled down
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+            page.wait_for_timeout(50)
+            box = exit_link.evaluate(BOX)
+            assert 0 <= box["y"] and box["y"] + box["height"] <= 200, (where, box)
+            assert page.evaluate(ON_TOP, ".md-header .cp-exit__link"), where
+            context.close()
+
+
+OVERLAPS = """(selector) => {
+  const a = document.querySelector(selector).getBoundingClientRect();
+  const hit = el => {
+    const b = el.getBoundingClientRect();
+    return b.width > 0 && b.height > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  };
+  const others = '.md-content *, .cp-banner *, .md-header__title, .md-header__button, .md-search';
+  return [...document.querySelectorAll(others)]
+    .filter(el => !el.closest('.cp-exit') && hit(el)).map(el => el.tagName + '.' + el.className);
+}"""
+ON_TOP = """(selector) => {
+  const el = document.querySelector(selector), b = el.getBoundingClientRect();
+  const top = document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2);
+  return !!top && el.contains(top);
+}"""
+LOOKS = """() => {
+  const style = sel => { const s = getComputedStyle(document.querySelector(sel));
+    return [s.backgroundColor, s.color, s.borderRadius].join(' '); };
+  return {exit: style('.cp-exit__link'), call: style('a.cp-call--emergency')};
+}"""
+
+
+def ltr_values() -> list[str]:
+    """What a right-to-left page must keep left to right: numbers, web and e-mail addresses, street addresses."""
+    from carepath.model import parse_phone
+
+    toolkit = yaml.safe_load((ROOT / "content/toolkit.yml").read_text(encoding="utf-8"))
+    services = yaml.safe_load((ROOT / "content/services.yml").read_text(encoding="utf-8"))["services"]
+    values = {parse_phone(str(toolkit["emergency"]["phone"]), toolkit["region"]).display}
+    for service in services:
+        values |= {parse_phone(service[k], toolkit["region"]).display for k in ("phone", "sms") if service.get(k)}
+        values |= {service[k] for k in ("email", "address") if service.get(k)}
+        if service.get("url"):
+            values.add(re.sub(r"^https?://", "", service["url"]).rstrip("/"))
+    return sorted(values, key=len, reverse=True)
+
+
+NOT_ISOLATED = """([values, papers]) => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.FILTER_SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent, parent = node.parentElement;
+    if (!parent || parent.closest('script, style, .md-search, .md-nav, .md-footer, [hidden]')) continue;
+    const isolated = !!parent.closest('bdi, [dir=ltr]');
+    if (isolated) continue;
+    for (const value of values) if (text.includes(value)) found.push(value + ' in ' + parent.outerHTML.slice(0, 120));
+    if (parent.closest('.cp-print__link') && papers.some(p => text.includes(p))) found.push('paper: ' + text);
+  }
+  return found;
+}"""
+
+
+def test_left_to_right_values_are_isolated_on_right_to_left_pages(
+    browser: Browser, host: StaticHost, example: Built
+) -> None:
+    values = ltr_values()
+    papers = ["A4", "Letter"]
+    context = new_context(browser, PHONE)
+    page = context.new_page()
+    checked = 0
+    for path in site_pages(example.site / "ar"):
+        relative = path.relative_to(example.site).as_posix()
+        page.goto(host.url(relative))
+        assert page.get_attribute("html", "dir") == "rtl", relative
+        problems = page.evaluate(NOT_ISOLATED, [values, papers])
+        assert not problems, (relative, problems[:5])
+        text = page.locator("body").inner_text()
+        assert "/https://" not in text and not re.search(r"/[a-z0-9.-]+\.example\b", text), relative
+        checked += sum(text.count(v) for v in values)
+    context.close()
+    assert checked >= 40  # the banner's numbers on every page, the services page's addresses and more
 
 
 # -- quick exit ----------------------------------------------------------------------------------------------
 
 
-def build_with_quick_exit(example: Built, target: Path, url: str | None) -> Path:
-    """A copy of the example with `extra.carepath_quick_exit: true` (and an exit URL), built with the CLI."""
+def build_with_quick_exit(example: Built, target: Path, enabled: bool, url: str | None) -> Path:
+    """A copy of the example with `extra.carepath_quick_exit` on or off (and an exit URL), built with the CLI."""
     root = copy_toolkit(target)
     cache = example.root / ".carepath" / "cache"
     if cache.is_dir():  # the PDFs do not change: reuse them
         shutil.copytree(cache, root / ".carepath" / "cache")
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.setdefault("extra", {})["carepath_quick_exit"] = True
+    config.setdefault("extra", {})["carepath_quick_exit"] = enabled
     if url:
         config["extra"]["carepath_quick_exit_url"] = url
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -556,35 +723,36 @@ def build_with_quick_exit(example: Built, target: Path, url: str | None) -> Path
 
 @pytest.fixture(scope="module")
 def exit_hosts(example: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StaticHost]]:
-    """The example with the quick exit on: to a blank page (the default), and to a configured site."""
-    variants = {"blank": None, "url": NEUTRAL}
+    """The example with the quick exit switched off, and with it leaving for a configured site."""
+    variants = {"off": (False, None), "url": (True, NEUTRAL)}
     with ThreadPoolExecutor(len(variants)) as pool:  # two builds side by side
-        sites = {name: pool.submit(build_with_quick_exit, example, tmp_path_factory.mktemp(f"exit-{name}"), url)
-                 for name, url in variants.items()}
+        sites = {name: pool.submit(build_with_quick_exit, example, tmp_path_factory.mktemp(f"exit-{name}"), *how)
+                 for name, how in variants.items()}
         hosts = {name: StaticHost(site.result()) for name, site in sites.items()}
     yield hosts
     for served in hosts.values():
         served.close()
 
 
-def test_quick_exit_is_off_by_default(example: Built) -> None:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert not (config.get("extra") or {}).get("carepath_quick_exit")
-    assert not any("data-cp-exit" in p.read_text(encoding="utf-8") for p in site_pages(example.site))
-
-
-def test_quick_exit_one_tap_leaves_and_back_does_not_return(
-    browser: Browser, exit_hosts: dict[str, StaticHost]
+def test_quick_exit_is_on_in_the_example_and_a_fork_can_switch_it_off(
+    example: Built, exit_hosts: dict[str, StaticHost]
 ) -> None:
-    served = exit_hosts["blank"]
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["extra"]["carepath_quick_exit"] is True
+    assert all("data-cp-exit" in p.read_text(encoding="utf-8") for p in site_pages(example.site))
+    off = exit_hosts["off"].root
+    assert not any("data-cp-exit" in p.read_text(encoding="utf-8") for p in site_pages(off))
+
+
+def test_quick_exit_one_tap_leaves_and_back_does_not_return(browser: Browser, host: StaticHost) -> None:
     for tag, prefix in LOCALES.items():
         context = new_context(browser, PHONE, has_touch=True)
         page = context.new_page()
         page.goto("data:text/html,<title>before</title><p>before")
-        page.goto(served.url(f"{prefix}signs.html"))
+        page.goto(host.url(f"{prefix}signs.html"))
         length = page.evaluate("history.length")
         page.click(".md-footer__link--next")  # moving on inside the site adds no history entry
-        page.wait_for_url(served.url(f"{prefix}first-support.html"))
+        page.wait_for_url(host.url(f"{prefix}first-support.html"))
         assert page.evaluate("history.length") == length, tag
         exit_link = page.locator(".cp-exit__link")
         assert exit_link.text_content().strip() == ui(tag, "exit.label"), tag
@@ -598,14 +766,27 @@ def test_quick_exit_one_tap_leaves_and_back_does_not_return(
         context.close()
 
 
-def test_quick_exit_escape_key(browser: Browser, exit_hosts: dict[str, StaticHost]) -> None:
-    served = exit_hosts["blank"]
+def test_quick_exit_escape_key(browser: Browser, host: StaticHost) -> None:
     context = new_context(browser)
     page = context.new_page()
-    page.goto(served.url("ar/services.html"))
+    page.goto(host.url("ar/services.html"))
     page.click(".md-search__input")
     page.keyboard.press("Escape")  # closes the search first
-    assert page.url == served.url("ar/services.html")
+    assert page.url == host.url("ar/services.html")
+    page.keyboard.press("Escape")
+    page.wait_for_url("about:blank")
+    context.close()
+
+
+def test_quick_exit_escape_closes_an_open_menu_first(browser: Browser, host: StaticHost) -> None:
+    context = new_context(browser, PHONE)
+    page = context.new_page()
+    page.goto(host.url("signs.html"))
+    page.focus('.md-header label[for="__drawer"]')
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.getElementById('__drawer').checked")
+    page.keyboard.press("Escape")  # closes the menu, like the search
+    assert page.url == host.url("signs.html") and not page.evaluate("document.getElementById('__drawer').checked")
     page.keyboard.press("Escape")
     page.wait_for_url("about:blank")
     context.close()
@@ -632,14 +813,13 @@ def test_quick_exit_to_a_configured_site_sends_no_referrer(
 
 
 def test_quick_exit_is_accessible(
-    browser: Browser, exit_hosts: dict[str, StaticHost], axe_source: str, request: pytest.FixtureRequest
+    browser: Browser, host: StaticHost, axe_source: str, request: pytest.FixtureRequest
 ) -> None:
-    served = exit_hosts["blank"]
     for tag in ("en", "ar"):
         context = new_context(browser, PHONE)
         page = context.new_page()
         fast_animations(context, page)
-        page.goto(served.url(f"{LOCALES[tag]}signs.html"))
+        page.goto(host.url(f"{LOCALES[tag]}signs.html"))
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         target = SCREENSHOTS / f"{tag}-360px-quick-exit.png"
         page.screenshot(path=str(target))
@@ -647,7 +827,7 @@ def test_quick_exit_is_accessible(
         serious = [v for v in run_axe(page, axe_source) if v["impact"] in BLOCKING]
         assert not serious, (tag, serious)
         stops = []
-        for _ in range(6):
+        for _ in range(10):  # the skip link, the banner's numbers, the menu, then the exit
             page.keyboard.press("Tab")
             stops.append(page.evaluate(FOCUS))
         exit_stop = next((s for s in stops if s and "cp-exit__link" in s["cls"]), None)

@@ -6,10 +6,13 @@ files at the same paths, and `expect.yml`:
     args: [--release]          # optional, given to `check`
     remove: [content/*/x.yml]  # optional, example files (globs) deleted first
     symlinks: {path: target}   # optional, symbolic links made in the copy
+    edits:                     # optional, changes to the example's own files (they stay current as it grows)
+      - {file: locales/es.yml, find: 'llama al {phone}', replace: 'llama al 112'}
     exit: 1                    # the exit status
     count: "2 errors, 0 warnings"  # optional; by default counted from `problems`
     problems:                  # every problem the check must report, and no other
       - {file: ..., line: 3, column: 5, severity: error, message: substring, fix: substring}
+                               # (or `at: text` instead of line and column: where that text stands in the file)
                                # (message may be a list of substrings that must all appear)
 """
 
@@ -90,6 +93,17 @@ def apply_case(root: Path, case: Path) -> dict[str, Any]:
             target = root / path.relative_to(case)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
+    for edit in expect.get("edits") or []:
+        path = root / edit["file"]
+        text = path.read_text(encoding="utf-8")
+        assert text.count(edit["find"]) == 1, f"{edit['find']!r} is not in {edit['file']} exactly once"
+        path.write_text(text.replace(edit["find"], edit["replace"]), encoding="utf-8")
+    for problem in expect.get("problems") or []:
+        if "at" in problem:  # the place of a text in the file as laid: line and column follow the example
+            text = (root / problem["file"]).read_text(encoding="utf-8")
+            index = text.index(problem.pop("at"))
+            problem["line"] = text.count("\n", 0, index) + 1
+            problem["column"] = index - text.rfind("\n", 0, index)
     for link, target in (expect.get("symlinks") or {}).items():
         (root / link).parent.mkdir(parents=True, exist_ok=True)
         (root / link).symlink_to(target)

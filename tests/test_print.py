@@ -5,10 +5,13 @@ Per language and paper: three handouts, the booklet and a sheet of pocket cards.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
 import subprocess
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +22,7 @@ import yaml
 from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
+from carepath.formatting import language_name, list_of
 from carepath.load import load_sources
 from carepath.model import (
     HANDOUTS,
@@ -42,7 +46,9 @@ from carepath.render_print import (
     key_services,
     missing_glyphs,
     page_body,
+    quote_marks,
     render_print,
+    smart_quotes,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,12 +59,22 @@ MM = 72 / 25.4
 # The pocket-card grid of print/templates/cards.html.j2: columns, rows; a card is 85.6 x 53.98 mm.
 CARD_GRID = {"a4": (2, 5), "letter": (2, 4)}
 CARD = (85.6 * MM, 53.98 * MM)
-# Most pages a handout may have, on either paper, in any language of the example (was 4 to 6).
-MOST_PAGES = {"signs": 2, "steps": 3, "pathways": 4}
+# Most pages a handout may have, on either paper, in any language of the example, with 12 pt text (was 2, 3, 4
+# with 9 to 10 pt text). Recognizing distress stays on one sheet, both sides.
+MOST_PAGES = {"signs": 2, "steps": 5, "pathways": 7}
 # Bidi controls pdftotext adds around right-to-left text, and soft hyphens.
 INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"))
 # The hyphen WeasyPrint adds where `hyphens: auto` breaks a word (U+2010), then the line break.
 AUTO_HYPHEN = re.compile(r"\u2010\s+")
+# Typographic quotation marks and apostrophes (print sets them) read back as the straight ones writers type.
+STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2039": "'", "\u203a": "'",
+                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
+# Where the greyscale pictures of the first pages go, for people to look at (as the browser tests' screenshots).
+SCREENSHOTS = Path(os.environ.get("CAREPATH_SCREENSHOTS") or ROOT / ".carepath" / "screenshots") / "print"
+# Page margins (mm) of print.css (A4) and letter.css: top, bottom. The running footer sits in the bottom one;
+# an example toolkit's pages after the first have a taller top margin (its running header has the notice).
+MARGINS = {"a4": (13, 21), "letter": (12, 19)}
+EXAMPLE_TOP = 19
 # Font files the PDFs may embed: the families the example's locales name.
 EMBEDDED_FAMILIES = ("Noto-Sans", "Amiri")
 
@@ -84,14 +100,19 @@ class Printed:
 
 @pytest.fixture(scope="session")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
-    """Render and write the whole print kit once (2 workers, an empty cache), with mkdocs.yml's site_url."""
+    """Render and write the whole print kit once (2 workers), with mkdocs.yml's site_url.
+
+    The PDF cache is the session's shared one (conftest.py): a PDF is reused only when everything that decides
+    its bytes is unchanged, and the tests that must render cold use a cache of their own.
+    """
     sources, _problems = load_sources(ROOT)
     model = build_model(sources)
     jobs = render_print(model, ROOT, SITE_URL)
     assert jobs.warnings == []
     base = tmp_path_factory.mktemp("print")
-    stats = write_pdfs(jobs, base / "out", base / "cache", workers=2)
-    return Printed(model, jobs, base / "out", base / "cache", stats)
+    cache = Path(os.environ["CAREPATH_CACHE_DIR"]) / "pdf"
+    stats = write_pdfs(jobs, base / "out", cache, workers=2)
+    return Printed(model, jobs, base / "out", cache, stats)
 
 
 def run(*command: str) -> str:
@@ -100,15 +121,16 @@ def run(*command: str) -> str:
 
 
 def pdf_text(path: Path, page: int | None = None) -> str:
-    """A PDF's text as pdftotext reads it: whitespace collapsed, bidi controls and automatic hyphens removed."""
+    """A PDF's text as pdftotext reads it: whitespace collapsed, bidi controls and automatic hyphens removed,
+    quotation marks straight."""
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    text = AUTO_HYPHEN.sub("", run("pdftotext", *pages, str(path), "-").translate(INVISIBLE))
+    text = AUTO_HYPHEN.sub("", run("pdftotext", *pages, str(path), "-").translate(INVISIBLE).translate(STRAIGHT))
     return " ".join(text.split())
 
 
 def page_texts(path: Path) -> list[str]:
     """The text of every page of a PDF, in order (pdftotext separates pages with form feeds)."""
-    raw = AUTO_HYPHEN.sub("", run("pdftotext", str(path), "-").translate(INVISIBLE))
+    raw = AUTO_HYPHEN.sub("", run("pdftotext", str(path), "-").translate(INVISIBLE).translate(STRAIGHT))
     return [" ".join(page.split()) for page in raw.split("\f")[:-1]]
 
 
@@ -182,7 +204,7 @@ def tagged_text(path: Path) -> str:
             walk(node.get("/K", []), where.idnum if isinstance(where, IndirectObject) else page)
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
-    return " ".join(AUTO_HYPHEN.sub("", " ".join(parts)).split())
+    return " ".join(AUTO_HYPHEN.sub("", " ".join(parts)).translate(STRAIGHT).split())
 
 
 def loose(text: str) -> str:
@@ -192,8 +214,8 @@ def loose(text: str) -> str:
 
 
 def plain(value: object) -> str:
-    """A text as it is printed: writers' inline Markdown (*, **, `) removed, whitespace collapsed."""
-    return " ".join(re.sub(r"[*_`]", "", str(value)).split())
+    """A text as it is printed: writers' inline Markdown (*, **, `) removed, whitespace collapsed, quotes straight."""
+    return " ".join(re.sub(r"[*_`]", "", str(value)).translate(STRAIGHT).split())
 
 
 def unspaced(text: str) -> str:
@@ -254,7 +276,7 @@ def test_the_print_kit_of_every_language_and_paper(printed: Printed) -> None:
                              "print/cards-a4.pdf", "print/cards-letter.pdf"]
     count = len(printed.model.toolkits) * (len(HANDOUTS) + 2) * len(PAPERS)
     assert len(printed.jobs) == len({job.path for job in printed.jobs}) == count == 40
-    assert printed.stats.rendered == count and printed.stats.reused == 0
+    assert printed.stats.rendered + printed.stats.reused == count
     assert {job.kind for job in printed.jobs} == {"handout", "booklet", "cards"}
     assert booklet_path(printed.toolkit("es"), "letter") == "es/print/booklet-letter.pdf"
     assert cards_path(printed.toolkit("ar"), "a4") == "ar/print/cards-a4.pdf"
@@ -282,12 +304,12 @@ def test_paper_size_of_every_page(printed: Printed) -> None:
 
 
 def test_handouts_are_compact(printed: Printed) -> None:
-    """Recognizing distress on one sheet; first support on three pages; referral and directory on at most four."""
+    """Recognizing distress on one sheet (both sides); first support and the referral guide within MOST_PAGES."""
     for toolkit, topic, paper, pdf in handouts(printed):
         pages = len(PdfReader(pdf).pages)
         assert 1 <= pages <= MOST_PAGES[topic], (pdf, pages)
         if toolkit.locale.direction == "ltr" and paper == "a4" and toolkit.is_source:
-            assert pages == {"signs": 2, "steps": 3, "pathways": 3}[topic], (pdf, pages)
+            assert pages == {"signs": 2, "steps": 5, "pathways": 5}[topic], (pdf, pages)
 
 
 def test_text_reads_back_in_its_language(printed: Printed) -> None:
@@ -435,7 +457,10 @@ def test_booklet_links_between_pages_stay_inside_the_booklet(printed: Printed) -
 
 
 def test_cards_front_and_back_fit_inside_each_card(printed: Printed) -> None:
-    """Fronts then backs, each card's words inside its own card: none cut off at an edge."""
+    """Fronts then backs, each card's words inside its own card: none cut off at an edge.
+
+    Only the printing instructions lie outside the cards: in the sheet's top margin, above the fronts.
+    """
     for toolkit in printed.model.toolkits:
         for paper in PAPERS:
             pdf = printed.pdf(cards_path(toolkit, paper))
@@ -445,7 +470,12 @@ def test_cards_front_and_back_fit_inside_each_card(printed: Printed) -> None:
             left, top = (width - columns * CARD[0]) / 2, (height - rows * CARD[1]) / 2
             for page in (1, 2):
                 cards: dict[tuple[int, int], list[str]] = {}
+                margin: list[str] = []
                 for x0, y0, x1, y1, word in words(pdf, page):
+                    if page == 1 and y1 < top - 1 * MM and left <= x0 and x1 <= width - left:
+                        assert y0 > 4 * MM, (pdf, word, "the instructions stay where printers print")
+                        margin.append(word)  # the printing instructions, between the cut marks
+                        continue
                     column, row = int(((x0 + x1) / 2 - left) // CARD[0]), int(((y0 + y1) / 2 - top) // CARD[1])
                     assert 0 <= column < columns and 0 <= row < rows, (pdf, page, word)
                     cell_x, cell_y = left + column * CARD[0], top + row * CARD[1]
@@ -455,12 +485,20 @@ def test_cards_front_and_back_fit_inside_each_card(printed: Printed) -> None:
                     cards.setdefault((column, row), []).append(word)
                 assert len(cards) == columns * rows, (pdf, page)
                 assert len({" ".join(sorted(w)) for w in cards.values()}) == 1, (pdf, page, "every card is the same")
+                if page == 1 and toolkit.locale.direction == "ltr":
+                    notes = " ".join(margin)
+                    for key in ("print.cards.both_sides", "print.cards.cut"):
+                        assert plain(toolkit.ui(key)) in notes, (pdf, key, notes)
             front, back = pdf_text(pdf, 1), pdf_text(pdf, 2)
-            services = key_services(toolkit)
-            assert front.count(toolkit.emergency.phone.display) == columns * rows
-            assert front.count(services[0].phone.display) == columns * rows  # the crisis line
-            for service in services[1:4]:
-                assert back.count(service.phone.display) == columns * rows, (pdf, service.id)
+            count = columns * rows
+            crisis, walk_in = toolkit.crisis.service, toolkit.crisis.walk_in
+            assert front.count(toolkit.emergency.phone.display) == count
+            assert front.count(toolkit.crisis.phone.display) == count  # the crisis line, on the front
+            assert crisis.sms and front.count(crisis.sms.display) == count
+            assert walk_in and walk_in.address and front.count(walk_in.address) == count  # where to walk in
+            others = [s for s in key_services(toolkit) if s.id not in (crisis.id, walk_in.id)]
+            for service in others[:4]:
+                assert back.count(service.phone.display) == count, (pdf, service.id)
 
 
 def test_key_services_come_in_the_order_of_the_pathway() -> None:
@@ -605,7 +643,7 @@ def test_phone_numbers_keep_their_order_in_arabic(printed: Printed) -> None:
 
 
 def test_directory_columns_run_in_the_direction_of_the_language(printed: Printed) -> None:
-    """The directory's first column is on the left in English and on the right in Arabic."""
+    """A service's facts (its phone first) come after what it is: on the right in English, on the left in Arabic."""
     for tag in ("en", "ar"):
         toolkit = printed.toolkit(tag)
         pdf = printed.pdf(handout_path(toolkit, "pathways", "a4"))
@@ -623,23 +661,38 @@ def test_directory_columns_run_in_the_direction_of_the_language(printed: Printed
                 w[1] for w in page_words if w[4] == title.split()[0])
             for x0, y0, x1, _y1, word in page_words:
                 if word == first and y0 > heading_y:
-                    assert ((x0 + x1) / 2 > width / 2) == (tag == "ar"), (pdf, page, x0)
+                    assert ((x0 + x1) / 2 > width / 2) == (tag == "en"), (pdf, page, x0)
                     checked += 1
         assert checked >= 1, pdf
 
 
-def test_words_are_hyphenated_where_the_language_has_patterns(printed: Printed) -> None:
-    """English and Spanish body text is hyphenated; phone numbers and addresses never are."""
-    hyphenated = 0
-    for toolkit, _job, pdf in every_pdf(printed):
+def line_ends(pdf: Path) -> list[tuple[str, str]]:
+    """Each line of a PDF as pdftotext -layout sets it, with the line after it (words of columns side by side
+    are on one layout line, so a line's last word is the one at the right of the page)."""
+    lines = [line.strip() for line in run("pdftotext", "-layout", str(pdf), "-").translate(INVISIBLE).splitlines()]
+    lines = [line for line in lines if line]
+    return list(zip(lines, [*lines[1:], ""], strict=True))
+
+
+def test_no_word_is_split_across_lines(printed: Printed) -> None:
+    """No hyphenation in handouts, booklets and cards: no line ends with an inserted hyphen, in any language.
+
+    A line may end with a hyphen a word has anyway (walk-in, self-harm): then the words on both sides are
+    written with that hyphen in the document. Phone numbers never break at their hyphen.
+    """
+    for toolkit, job, pdf in every_pdf(printed):
         raw = run("pdftotext", str(pdf), "-")
-        hyphenated += raw.count("\u2010\n") if toolkit.locale.tag in ("en", "es") else 0
-        if toolkit.locale.tag == "ar":
-            assert "\u2010\n" not in raw.translate(INVISIBLE), pdf  # no Arabic patterns: no hyphens
+        assert "\u2010\n" not in raw and "\u00ad" not in raw, pdf  # WeasyPrint's hyphen, a soft hyphen
+        source = " ".join(re.sub(r"<[^>]+>", " ", job.html).split())
+        for line, after in line_ends(pdf):
+            end = re.search(r"(\w+)[-\u2010]$", line)
+            if end:
+                start = re.match(r"\w+", after)
+                word = f"{end.group(1)}-{start.group(0) if start else ''}"
+                assert word in source, (pdf, line, after)
         for service in toolkit.services:
             if service.phone:
-                assert not re.search(re.escape(service.phone.display[:4]) + r"[^\n]*\u2010\n", raw), pdf
-    assert hyphenated >= 10
+                assert not re.search(re.escape(service.phone.display.split("-")[0]) + r"-?\n", raw), pdf
 
 
 def test_no_missing_glyphs_in_any_pdf(printed: Printed) -> None:
@@ -684,25 +737,51 @@ def test_colours_keep_their_contrast_in_greyscale() -> None:
     """Text colours read on white and on the tints they sit on (luminance is what a grey print keeps)."""
     css = (ROOT / "print" / "css" / "print.css").read_text(encoding="utf-8")
     colours = dict(re.findall(r"--cp-([\w-]+):\s*(#[0-9a-fA-F]{3,6})", css))
-    for text in ("ink", "muted", "accent", "alert"):
-        for background in ("#ffffff", colours["accent-tint"], colours["alert-tint"]):
+    tints = ("#ffffff", colours["accent-tint"], colours["alert-tint"], colours["today-tint"], colours["week-tint"])
+    for text in ("ink", "muted", "accent", "alert", "now", "today", "week"):
+        for background in tints:
             assert contrast(colours[text], background) >= 4.5, (text, background)
+    assert contrast("#ffffff", colours["now"]) >= 4.5  # the NOW tag: white words on dark red
 
 
-def test_urgency_is_said_in_words_not_colour_alone(printed: Printed) -> None:
-    """Each decision's urgency and the red flags are printed as words; emergencies also get an icon."""
+def test_urgency_is_a_labelled_tag_with_an_icon(printed: Printed) -> None:
+    """Each question's urgency is a tag with its word (NOW, TODAY, THIS WEEK) and an icon; red flags in words."""
     for toolkit, topic, _paper, pdf in handouts(printed):
         if toolkit.locale.direction == "rtl":
             continue
-        text = pdf_text(pdf).casefold()
+        text = pdf_text(pdf)
         if topic == "pathways":
             for point in toolkit.pathways:
-                assert plain(toolkit.ui(f"urgency.{point.urgency}")).casefold() in text, (pdf, point.id)
+                assert plain(toolkit.ui(f"urgency.tag.{point.urgency}")).upper() in text, (pdf, point.id)
         if topic == "signs":
-            assert plain(toolkit.red_flags_title).casefold() in text
+            assert plain(toolkit.red_flags_title).casefold() in text.casefold()
     job = next(j for j in printed.jobs if j.path == "print/referral-a4.pdf")
-    assert job.html.count('class="cp-alert-icon"') == 1  # the emergency decision
-    assert (ROOT / "print" / "css" / "icons" / "alert.svg").is_file()
+    points = printed.model.source.pathways
+    assert job.html.count('class="cp-urgency-icon"') == len(points)
+    for point in points:
+        assert f'cp-urgency-tag cp-urgency-tag-{point.urgency}"' in job.html
+    for icon in ("alert", "alert-white", "clock", "calendar", "phone"):
+        assert (ROOT / "print" / "css" / "icons" / f"{icon}.svg").is_file()
+
+
+def test_referral_questions_have_short_headings_and_keep_their_if_not_line(printed: Printed) -> None:
+    """A question's short heading comes before its examples; "If not, go on" is never apart from its question."""
+    for toolkit in printed.model.toolkits:
+        for paper in PAPERS:
+            pdf = printed.pdf(handout_path(toolkit, "pathways", paper))
+            rtl = toolkit.locale.direction == "rtl"
+            text = tagged_text(pdf)
+            for point in toolkit.pathways:
+                assert point.title is not None
+                heading = find(text, plain(point.title), rtl)
+                assert 0 <= heading < find(text, plain(point.question), rtl, heading), (pdf, point.id)
+            if rtl:
+                continue
+            if_not = plain(toolkit.ui("pathways.if_not"))
+            for number, page in enumerate(page_texts(pdf), start=1):
+                if if_not in page:  # the question it ends is on the same page, above it
+                    titles = [page.find(plain(p.title)) for p in toolkit.pathways if plain(p.title) in page]
+                    assert titles and min(titles) < page.find(if_not), (pdf, number)
 
 
 # --- Reproducible and cached -------------------------------------------------------------------------
@@ -717,7 +796,8 @@ def test_second_run_reuses_every_pdf_and_a_change_renders_again(printed: Printed
         assert (tmp_path / "again" / job.path).read_bytes() == printed.pdf(job.path).read_bytes()
     job = printed.jobs[0]
     changed = replace(job, html=job.html.replace("</main>", "<p>One more line.</p></main>"))
-    changed = replace(changed, key=f"{job.key[:-4]}beef")
+    # a key no run has used before: the cache is shared between runs
+    changed = replace(changed, key=hashlib.sha256(f"{job.key} {tmp_path}".encode()).hexdigest())
     seen: list[str] = []
     stats = write_pdfs([job, changed], tmp_path / "changed", printed.cache, workers=1, progress=seen.append)
     assert (stats.rendered, stats.reused) == (1, 1)
@@ -785,10 +865,217 @@ def test_free_page_links_point_at_chapters_or_the_website() -> None:
         "See [a](self-care.md#know-your-limits), [b](#who-made-it), [c](other.md) and [d](https://x.example/).\n\n"
         "## Who made it\n\n!!! note \"Note\"\n    Kept as an admonition.\n"
     ), "en", False)
-    online = page_body(page, {"self-care", "about"}, "https://toolkit.riverside.example/es/")
+    settings = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))  # the example's extensions
+    online = page_body(page, {"self-care", "about"}, "https://toolkit.riverside.example/es/", settings)
     assert 'href="#self-care-know-your-limits"' in online and 'href="#about-who-made-it"' in online
     assert 'href="https://toolkit.riverside.example/es/other.html"' in online
     assert 'href="https://x.example/"' in online and '<h2 id="about-who-made-it">' in online
     assert '<div class="admonition note">' in online
-    offline = page_body(page, {"self-care", "about"}, None)
+    offline = page_body(page, {"self-care", "about"}, None, settings)
     assert "<a>c</a>" in offline  # no website to point at: the words stay, the link goes
+
+
+# --- The crisis line, sizes, flow and pictures ------------------------------------------------------
+
+
+def test_crisis_line_in_every_footer_and_where_the_toolkit_says_to_call(printed: Printed) -> None:
+    """Every handout and booklet page's footer has the emergency number and the crisis line (call and text);
+    so do the red flags, the suicide step and the referral guide, in every language."""
+    for toolkit, job, pdf in every_pdf(printed):
+        crisis = toolkit.crisis.service
+        numbers = [toolkit.emergency.phone.display, crisis.phone.display, crisis.sms.display]
+        if job.kind == "cards":
+            continue  # test_cards_front_and_back_fit_inside_each_card counts them on every card
+        for number, text in enumerate(page_texts(pdf), start=1):
+            if job.kind == "booklet" and number == 1:
+                continue
+            # the footer is the page's last text: its numbers follow the page's last "page X of Y" words
+            for phone in numbers:
+                assert phone in text, (pdf, number, phone)
+        if job.kind == "handout":
+            calls = re.findall(r'<div class="cp-calls">.*?</div>', job.html, re.S)
+            topic = next(t for t in HANDOUTS if handout_path(toolkit, t, job.paper) == job.path)
+            assert len(calls) == 1, job.path  # the red flags; the suicide step; the referral guide
+            for box in calls:
+                assert all(f'<bdi dir="ltr">{phone}</bdi>' in box for phone in numbers), (job.path, box)
+            if topic == "signs":  # "If you are struggling yourself" gives the crisis line too
+                help_box = job.html[job.html.index('<aside class="cp-self-help">'):]
+                assert all(f'<bdi dir="ltr">{phone}</bdi>' in help_box for phone in numbers[1:]), job.path
+    steps = next(j for j in printed.jobs if j.path == "print/first-support-a4.pdf").html
+    suicide = steps[steps.index("Step 5"):steps.index("Step 6")]
+    assert '<div class="cp-calls">' in suicide
+
+
+def test_footer_line_reads_like_the_banner(printed: Printed) -> None:
+    """The footer says "Emergency: 911 · Crisis line, 24/7: call (413) 555-0100 or text (413) 555-0101"."""
+    toolkit = printed.model.source
+    crisis = toolkit.crisis.service
+    emergency = plain(toolkit.ui("footer.emergency", phone=toolkit.emergency.phone.display))
+    call = plain(toolkit.ui("banner.call_and_text", phone=crisis.phone.display, sms=crisis.sms.display))
+    expected = f"{emergency} · {plain(toolkit.ui('banner.crisis_line_always'))} {call}"
+    for paper in PAPERS:
+        pdf = printed.pdf(handout_path(toolkit, "signs", paper))
+        assert all(expected in page for page in page_texts(pdf)), (pdf, expected)
+        assert f"{plain(toolkit.ui('footer.page', page=1, pages=2))}" in page_texts(pdf)[0]
+
+
+def text_sizes(pdf: Path) -> Counter[float]:
+    """How many characters a PDF shows at each text size (points, to 0.1), read from its content with pypdf."""
+    sizes: Counter[float] = Counter()
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        """Count the characters of one text run at its size on the page (font size x text and page matrices)."""
+        if text.strip():
+            scale = ((tm[0] * cm[0] + tm[1] * cm[2]) ** 2 + (tm[0] * cm[1] + tm[1] * cm[3]) ** 2) ** 0.5
+            sizes[round(size * scale, 1)] += len(text.strip())
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_text_sizes_for_clear_print(printed: Printed) -> None:
+    """Handouts and booklets: body text 12 pt (Arabic 15 pt, as Amiri draws small), nothing under 10.5 pt;
+    pocket cards: nothing under 9 pt."""
+    for toolkit, job, pdf in every_pdf(printed):
+        sizes = text_sizes(pdf)
+        arabic = toolkit.locale.tag == "ar"
+        if job.kind == "cards":
+            assert min(sizes) >= 9, (pdf, sorted(sizes)[:3])
+            continue
+        body = sizes.most_common(1)[0][0]
+        assert body >= (15 if arabic else 12), (pdf, body)
+        assert min(sizes) >= 10.5, (pdf, sorted(sizes)[:3])
+        # under 12 pt: only captions (the directory's labels, dates, tags, running header and footer)
+        smaller = sum(count for size, count in sizes.items() if size < 12)
+        assert smaller < 0.3 * sum(sizes.values()), (pdf, "most text is 12 pt or more")
+
+
+def body_reach(pdf: Path, paper: str, page: int, example: bool = True) -> float:
+    """How far down its text area a page's content reaches, 0 to 1 (the running footer left out)."""
+    top, bottom = MARGINS[paper]
+    top = EXAMPLE_TOP if example and page > 1 else top
+    height = SIZES[paper][1]
+    lowest = [y1 for _x0, _y0, _x1, y1, _w in words(pdf, page) if y1 < height - (bottom - 2) * MM]
+    return (max(lowest) - top * MM) / (height - (top + bottom) * MM) if lowest else 0.0
+
+
+def test_page_flow(printed: Printed) -> None:
+    """No handout ends with a page under a quarter full; recognizing distress keeps each kind of signs on one page."""
+    for toolkit, topic, paper, pdf in handouts(printed):
+        pages = len(PdfReader(pdf).pages)
+        if pages > 1:
+            assert body_reach(pdf, paper, pages, toolkit.example) >= 0.25, (pdf, "last page under a quarter full")
+        if topic == "signs" and toolkit.locale.direction == "ltr":
+            texts = page_texts(pdf)
+            for kind, title in toolkit.kinds.items():
+                last = [s for s in toolkit.signs if s.kind == kind][-1]
+                assert any(plain(title) in t and plain(last.text) in t for t in texts), (pdf, kind)
+
+
+def test_booklet_cover_and_contents_use_their_space(printed: Printed) -> None:
+    """The cover has the crisis line and the walk-in centre; the contents page also says who to call for what."""
+    for toolkit in printed.model.toolkits:
+        for paper in PAPERS:
+            pdf = printed.pdf(booklet_path(toolkit, paper))
+            cover, contents = page_texts(pdf)[:2]
+            walk_in = toolkit.crisis.walk_in
+            number = toolkit.crisis.phone.display.split(" ")[-1]  # e.g. 555-0100: right to left moves the brackets
+            assert walk_in and walk_in.address in cover and number in cover, pdf
+            for service in key_services(toolkit):
+                if service.needs:
+                    assert service.phone.display.split(" ")[-1] in contents, (pdf, service.id)
+            assert body_reach(pdf, paper, 2, toolkit.example) > 0.6, (pdf, "contents page")
+
+
+def test_quotes_are_typographic_in_each_language(printed: Printed) -> None:
+    """"You could say" lines stand between the language's own quotation marks (CLDR); straight quotes and
+    apostrophes in the text become typographic ones."""
+    for tag, marks in (("en", "“”"), ("es", "«»"), ("ar", "”“")):
+        assert quote_marks(tag)[:2] == tuple(marks)
+        toolkit = printed.toolkit(tag)
+        job = next(j for j in printed.jobs if j.path == handout_path(toolkit, "steps", "a4"))
+        says = re.findall(r"<blockquote><p>(.*?)</p></blockquote>", job.html, re.S)
+        assert len(says) == sum(len(step.say.value) for step in toolkit.steps if step.say), tag
+        assert all(say.startswith(marks[0]) and say.endswith(marks[1]) for say in says), (tag, says[:2])
+        body = job.html[job.html.index("<body"):]
+        assert not re.search(r">[^<]*[\"'][^<]*<", re.sub(r"<(style|svg)\b.*?</\1>", "", body, flags=re.S)), tag
+    assert quote_marks("de") == ("„", "“", "‚", "‘") and quote_marks("sw") == ("“", "”", "‘", "’")
+    assert smart_quotes('<p>She said "don\'t" & left</p>', "en") == "<p>She said “don’t” &amp; left</p>"
+    assert smart_quotes('<style>a { content: "x" }</style><code>"x"</code>', "en").count('"') == 4
+
+
+def test_right_to_left_values_are_isolated_and_lists_are_the_languages_own(printed: Printed) -> None:
+    """In Arabic every phone number, web and email address, street address and site address is isolated left to
+    right; languages spoken and ages are joined with the language's own list pattern, never ", "."""
+    toolkit = printed.toolkit("ar")
+    for job in (j for j in printed.jobs if j.lang == "ar"):
+        html = job.html
+        for service in toolkit.services:
+            for number in (service.phone, service.sms):
+                if number:
+                    assert html.count(number.display) == html.count(f'<bdi dir="ltr">{number.display}</bdi>'), (
+                        job.path, number.display)
+            if service.address:
+                isolated = len(re.findall(r'<bdi[^>]* dir="ltr">' + re.escape(service.address) + "</bdi>", html))
+                assert html.count(service.address) == isolated, (job.path, service.address)
+    referral = next(j for j in printed.jobs if j.path == handout_path(toolkit, "pathways", "a4")).html
+    for service in toolkit.services:
+        for value in (service.url, service.email):
+            if value:
+                shown = value.removeprefix("https://").rstrip("/")
+                assert f'<bdi dir="ltr">{shown}</bdi>' in referral, value
+        if len(service.languages) > 1:
+            names = [language_name(code, "ar") for code in service.languages]
+            assert list_of(names, "ar") in referral and ", ".join(names) not in referral, service.id
+    signs = next(j for j in printed.jobs if j.path == handout_path(toolkit, "signs", "a4")).html
+    several = next(s for s in toolkit.signs if len(s.ages) > 1)
+    assert list_of([str(toolkit.ages[a].value) for a in several.ages], "ar") in signs
+
+
+def test_free_page_picture_is_printed_in_the_booklet(tmp_path: Path) -> None:
+    """A picture beside a free page is printed in the booklet from its page's folder; a file a PDF cannot show is
+    left out with a warning naming it, and the booklet prints its description."""
+    from conftest import copy_toolkit
+    from PIL import Image
+
+    root = copy_toolkit(tmp_path / "toolkit")
+    pages = root / "content" / "en" / "pages"
+    (pages / "images").mkdir()
+    Image.new("RGB", (120, 80), (30, 90, 140)).save(pages / "images" / "circle.png")
+    (pages / "leaflet.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    about = pages / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n\n![A circle of helpers](images/circle.png)\n\n"
+                     "![The leaflet](leaflet.pdf)\n", encoding="utf-8")
+    sources, _problems = load_sources(root)
+    jobs = render_print(build_model(sources), root, SITE_URL)
+    assert len(jobs.warnings) == 1 and "content/en/pages/about.md" in jobs.warnings[0], jobs.warnings
+    assert "'leaflet.pdf'" in jobs.warnings[0] and "PDF" in jobs.warnings[0]
+    job = next(j for j in jobs if j.path == "print/booklet-a4.pdf")
+    assert 'src="../content/en/pages/images/circle.png"' in job.html and "<em>The leaflet</em>" in job.html
+    spanish = next(j for j in jobs if j.path == "es/print/booklet-a4.pdf")
+    assert 'src="../content/en/pages/images/circle.png"' not in spanish.html  # es has its own about page
+    write_pdfs([job], tmp_path / "out", tmp_path / "cache", workers=1)
+    listed = run("pdfimages", "-list", str(tmp_path / "out" / job.path)).splitlines()[2:]
+    assert any(row.split()[3:5] == ["120", "80"] for row in listed), listed
+
+
+def test_greyscale_pictures_of_the_first_pages(printed: Printed) -> None:
+    """The first page of every handout and the card sheet (both sides), English and Arabic, A4 and Letter, as a
+    black-and-white copy prints them: written to .carepath/screenshots/print/ for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    written = []
+    for tag in ("en", "ar"):
+        toolkit = printed.toolkit(tag)
+        for paper in PAPERS:
+            chosen = [(topic, handout_path(toolkit, topic, paper), 1) for topic in HANDOUTS]
+            chosen += [("cards", cards_path(toolkit, paper), 1), ("cards-back", cards_path(toolkit, paper), 2)]
+            for name, path, page in chosen:
+                target = SCREENSHOTS / f"{tag}-{name}-{paper}"
+                run("pdftoppm", "-gray", "-r", "72", "-f", str(page), "-l", str(page), "-png", "-singlefile",
+                    str(printed.pdf(path)), str(target))
+                written.append(target.with_suffix(".png"))
+    assert len(written) == 2 * 2 * (len(HANDOUTS) + 2)
+    for png in written:
+        assert png.read_bytes().startswith(b"\x89PNG"), png
+    print("greyscale first pages:", ", ".join(p.name for p in written))

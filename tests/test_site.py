@@ -65,13 +65,202 @@ def test_emergency_banner_on_every_page_in_its_language(example: Built) -> None:
             assert label in page(example, tag, "signs").read_text(), tag
 
 
+def crisis_line() -> dict[str, str]:
+    """The crisis service's facts from content/services.yml, as content/toolkit.yml names it."""
+    sid = yaml.safe_load((ROOT / "content/toolkit.yml").read_text())["crisis"]["service"]
+    return next(s for s in yaml.safe_load((ROOT / "content/services.yml").read_text())["services"] if s["id"] == sid)
+
+
+def e164(number: str) -> str:
+    """A US number of the example as its tel: link has it."""
+    return "+1" + re.sub(r"\D", "", number)
+
+
+def test_banner_gives_the_crisis_line_to_call_and_text_on_every_page(example: Built) -> None:
+    line = crisis_line()
+    for path in site_pages(example.site):
+        banner = path.read_text(encoding="utf-8").split('class="cp-banner"', 1)[1].split("</div>", 1)[0]
+        assert f'href="tel:{e164(line["phone"])}"' in banner, path
+        assert f'href="sms:{e164(line["sms"])}"' in banner, path  # a line that takes texts: its own number
+        # read as words: "Call Riverside Crisis Line on (413) 555-0100"
+        assert re.search(r'href="tel:\+\d+" dir="ltr" aria-label="[^"]*\w[^"]*\(413\) 555-0100"', banner), path
+    en = page(example, "en", "index").read_text(encoding="utf-8")
+    assert "In danger now? Call" in en and "Crisis line, 24/7:" in en
+
+
+def article(example: Built, tag: str, name: str) -> str:
+    """The content of a built page (what the theme puts in <article>), notices and print links included."""
+    html = page(example, tag, name).read_text(encoding="utf-8")
+    return html[html.index("<article"):html.index("</article>")]
+
+
+def test_home_page_opens_with_the_numbers_then_the_tasks(example: Built) -> None:
+    line = crisis_line()
+    for tag in LOCALES:
+        html = article(example, tag, "index")
+        h1, panel = html.index("<h1"), html.index('class="cp-help-now"')
+        tasks, contents = html.index('class="cp-tasks"'), html.index('id="contents"')
+        assert h1 < panel < tasks < contents, tag  # the numbers first, the table of contents last
+        buttons = html[panel:tasks]
+        assert 'class="cp-call cp-call--emergency" href="tel:911"' in buttons, tag
+        assert f'class="cp-call cp-call--crisis" href="tel:{e164(line["phone"])}"' in buttons, tag
+        assert f'class="cp-call cp-call--text" href="sms:{e164(line["sms"])}"' in buttons, tag
+        assert 'class="cp-call__open"' in buttons, tag  # "Open 24/7" beside the crisis line's number
+        cards = re.findall(r'class="cp-task cp-task--(\w+)" href="([\w-]+\.html)"', html[tasks:contents])
+        assert cards == [("signs", "signs.html"), ("steps", "first-support.html"), ("services", "services.html")], tag
+        assert html.index('class="cp-self-help"') < contents, tag
+        assert "cp-print__link" not in html[:contents], tag  # print links below, or in the print kit
+
+
+def test_topic_pages_put_print_links_at_the_foot_and_have_one_column(example: Built) -> None:
+    for tag in LOCALES:
+        for name in ("signs", "first-support", "referral", "services"):
+            html = page(example, tag, name).read_text(encoding="utf-8")
+            body = article(example, tag, name)
+            headings = [m.start() for m in re.finditer(r'<h[23] id="(?!cp-print)', body)]
+            assert body.index('class="cp-print"') > headings[-1] > body.index("<h1"), (tag, name)  # at the foot
+            assert body.count('class="cp-print__link"') == 2, (tag, name)
+            # no second table of contents beside the text
+            assert re.search(r'class="md-sidebar md-sidebar--secondary"[^>]*hidden', html), (tag, name)
+
+
+def test_signs_by_age_are_shown_once_as_tags(example: Built) -> None:
+    signs = yaml.safe_load((ROOT / "content/signs.yml").read_text())["signs"]
+    aged = [s for s in signs if s.get("ages")]
+    for tag in LOCALES:
+        html = article(example, tag, "signs")
+        assert 'id="by-age"' not in html and 'id="age-' not in html, tag
+        assert html.count('class="cp-ages"') == len(aged), tag
+        for kind in ("feelings", "body", "behaviour", "thinking"):
+            assert f'class="cp-kind cp-kind-{kind}"' in html, (tag, kind)  # a heading with its icon
+    en = article(example, "en", "signs")
+    both = next(s for s in aged if len(s["ages"]) == 2)
+    labels = yaml.safe_load((ROOT / "content/en/signs.yml").read_text())["ages"]
+    assert f"{labels[both['ages'][0]]} and {labels[both['ages'][1]]}" in en  # CLDR's list, not ", "
+
+
+def test_red_flags_suicide_step_and_self_help_give_the_numbers(example: Built) -> None:
+    line = e164(crisis_line()["phone"])
+    for tag in LOCALES:
+        signs = article(example, tag, "signs")
+        flags = signs[signs.index('class="cp-red-flags"'):signs.index('id="feelings"')]
+        assert 'href="tel:911"' in flags and f'href="tel:{line}"' in flags, tag
+        assert 'class="cp-self-help"' in signs and 'class="cp-self-help"' in article(example, tag, "index"), tag
+        steps = article(example, tag, "first-support")
+        suicide = steps[steps.index('id="ask-about-suicide"'):]
+        suicide = suicide[:suicide.index('class="cp-step ')]
+        assert f'href="tel:{line}"' in suicide and "cp-call__open" in suicide, tag
+
+
+def test_referral_questions_have_short_headings_and_urgency_tags(example: Built) -> None:
+    points = yaml.safe_load((ROOT / "content/pathways.yml").read_text())["pathways"]
+    texts = yaml.safe_load((ROOT / "content/en/pathways.yml").read_text())["pathways"]
+    strings = yaml.safe_load((ROOT / "locales/en.yml").read_text())["ui"]
+    html = article(example, "en", "referral")
+    for number, point in enumerate(points, start=1):
+        heading = re.search(rf'<h2 id="{point["id"]}">(.*?)</h2>', html)
+        assert heading and heading.group(1) == f'{number}. {texts[point["id"]]["title"]}', point["id"]
+        after = html[heading.end():]
+        tag = re.search(r'<span class="cp-urgency-tag cp-urgency-tag--(\w+)">(.*?)</span>', after)
+        assert tag and tag.groups() == (point["urgency"], strings[f"urgency.tag.{point['urgency']}"]), point["id"]
+        question = texts[point["id"]]["question"].split()[0]
+        assert after.index('class="cp-question"') < after.index("</div>"), point["id"]  # the examples below
+        assert question in after[:after.index("</div>")]
+    danger = html[html.index('id="danger-now"'):html.index('id="red-flag"')]
+    assert 'class="cp-call cp-call--emergency" href="tel:911"' in danger
+    for tag in LOCALES:  # every service a question names: a call button with its hours
+        body = article(example, tag, "referral")
+        for block in body.split('class="cp-referral-service"')[1:]:
+            block = block[:block.index("</div>")]
+            assert 'class="cp-hours"' in block and 'class="cp-call cp-call--service" href="tel:' in block, tag
+
+
+def test_services_page_says_who_to_call_then_groups_by_need(example: Built) -> None:
+    toolkit = yaml.safe_load((ROOT / "content/toolkit.yml").read_text())
+    services = yaml.safe_load((ROOT / "content/services.yml").read_text())["services"]
+    for tag in LOCALES:
+        html = article(example, tag, "services")
+        summary = html.index('id="who-to-call"')
+        assert html.index("<h1") < summary < html.index("<p>", summary) and summary < html.index('id="need-'), tag
+        order = [m for m in re.findall(r'<h2 id="need-([\w-]+)"', html)]
+        assert order == [n for n in toolkit["needs"] if any(s["needs"][0] == n for s in services)], (tag, order)
+        for service in services:  # each card once, under its first need
+            assert html.count(f'<h3 id="{service["id"]}">') == 1, (tag, service["id"])
+            group = html.rindex('<h2 id="need-', 0, html.index(f'<h3 id="{service["id"]}">'))
+            assert html[group:].startswith(f'<h2 id="need-{service["needs"][0]}"'), (tag, service["id"])
+        rows = html[summary:html.index("</ul>", summary)]
+        assert rows.count('href="tel:') == 1 + sum(len(s["needs"]) for s in services if s.get("phone")), tag
+
+
+def test_lists_and_separators_are_each_languages_own(example: Built) -> None:
+    ar = article(example, "ar", "services")
+    assert "؛ " in ar and "; " not in ar  # opening hours: the Arabic semicolon
+    assert "الإنجليزية والإسبانية والعربية" in ar  # languages spoken: CLDR's Arabic list pattern
+    en = article(example, "en", "services")
+    assert "English, Spanish, and Arabic" in en and "; Saturday" in en
+
+
+def test_left_to_right_values_are_isolated_in_right_to_left_pages(example: Built) -> None:
+    services = yaml.safe_load((ROOT / "content/services.yml").read_text())["services"]
+    html = article(example, "ar", "services")
+    for service in services:
+        if service.get("url"):
+            shown = re.sub(r"^https?://", "", service["url"]).rstrip("/")
+            assert f'<a href="{service["url"]}" rel="noopener noreferrer"><bdi dir="ltr">{shown}</bdi></a>' in html
+        if service.get("email"):
+            assert f'<bdi dir="ltr">{service["email"]}</bdi>' in html
+        if service.get("address"):
+            assert f"<bdi>{service['address']}</bdi>" in html
+        if service.get("phone"):
+            assert f'<bdi dir="ltr">{service["phone"]}</bdi>' in html
+    kit = article(example, "ar", "print-kit")
+    assert '<bdi dir="ltr">A4</bdi>' in kit and '<bdi dir="ltr">Letter</bdi>' in kit  # paper sizes
+    signs = article(example, "ar", "signs")
+    assert '<bdi dir="ltr">A4</bdi>' in signs  # the print links at the foot too
+
+
+def test_community_colour_is_set_in_one_place(example: Built) -> None:
+    colour = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["extra"]["carepath_colour"]
+    css = (example.site / "assets/stylesheets/carepath.css").read_text(encoding="utf-8")
+    assert f"--cp-colour: {colour.lower()};" in css
+    assert "--md-primary-fg-color: var(--cp-colour);" in css  # the theme takes it from there
+    others = set(re.findall(r"#[0-9a-fA-F]{6}\b", (ROOT / "templates/overrides/assets/stylesheets/carepath.css")
+                            .read_text(encoding="utf-8")))
+    assert colour.lower() not in {c.lower() for c in others}  # not written a second time
+
+
+def test_icons_are_self_contained_svg_files(example: Built) -> None:
+    folder = example.site / "assets/images/carepath"
+    icons = {p.stem: p.read_text(encoding="utf-8") for p in folder.glob("*.svg")}
+    needed = {"feelings", "body", "behaviour", "thinking", "prepare", "look", "listen", "link", "phone", "text",
+              "urgency-emergency", "urgency-urgent", "urgency-routine"}
+    assert needed <= set(icons), needed - set(icons)
+    for name, svg in icons.items():
+        assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), name
+        assert not re.search(r"(href|url\(|<script|<style|<image|<foreignObject)", svg, re.I), name
+    css = (example.site / "assets/stylesheets/carepath.css").read_text(encoding="utf-8")
+    for url in re.findall(r'url\("([^"]+)"\)', css):
+        assert (example.site / "assets/stylesheets" / url).resolve().is_file(), url
+
+
+def test_quick_exit_is_at_the_top_of_every_page(example: Built) -> None:
+    for path in site_pages(example.site):
+        html = path.read_text(encoding="utf-8")
+        header = html[html.index('<header class="md-header'):html.index("</header>")]
+        assert "data-cp-exit" in header and 'aria-keyshortcuts="Escape"' in header, path
+        assert html.count("data-cp-exit") == 1, path
+
+
 def test_untranslated_page_falls_back_with_notice_and_its_own_lang(example: Built) -> None:
     html = page(example, "sw", "about").read_text()
     assert 'class="admonition note cp-notice"' in html
     assert '<div dir="ltr" lang="en">' in html or '<div lang="en" dir="ltr">' in html
     # a translated page has no notice
     assert "cp-notice" not in page(example, "es", "about").read_text()
-    assert "cp-notice" not in page(example, "ar", "signs").read_text()
+    # the signs page says so when its "If you are struggling yourself" box is still in English
+    ar = yaml.safe_load((ROOT / "content/ar/toolkit.yml").read_text()) or {}
+    ar_signs = page(example, "ar", "signs").read_text()
+    assert ("cp-notice" in ar_signs) == (not (ar.get("self_help") or {}).get("text")), "ar signs notice"
 
 
 def test_fallback_text_inside_a_page_is_marked_english(example: Built) -> None:
