@@ -154,6 +154,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _installed(package: str) -> bool:
+    """Whether a Python package (a font package) is installed."""
+    import importlib.metadata
+
+    try:
+        importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def cmd_new_locale(args: argparse.Namespace) -> int:
     """Create a new language's locales/ entry and translator files."""
     from carepath.new_locale import create_locale, valid_tag
@@ -171,8 +182,10 @@ def cmd_new_locale(args: argparse.Namespace) -> int:
         print(f"  created {path}")
     print(f"{made.english_name} ({made.tag}): {made.name}, written {made.direction.upper()} in script {made.script}; "
           f"print fonts: {', '.join(made.fonts)}")
-    if made.packages:
-        print(f"  fonts come from: {', '.join(made.packages)} (add any missing one to requirements.txt)")
+    missing = [p for p in dict.fromkeys(made.packages) if p and not _installed(p)]
+    if missing:
+        print(f"  its fonts are not installed yet: run `pip install {' '.join(missing)}` "
+              "and add them to requirements.txt")
     else:
         print("  no font package is known for this script: add one as docs/LOCALIZING.md explains")
     print(f"""next:

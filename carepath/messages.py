@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "crisis.no_address": (E, "the walk-in crisis service '{id}' has no address, so the pocket cards cannot say where to go", "add its address: to content/services.yml, or remove walk_in:"),
     "needs.unknown": (E, "'{need}' is not one of the needs listed in content/toolkit.yml ({choices})", "use one of those{suggestion}, or add '{need}' to needs: in content/toolkit.yml"),
     "needs.no_label": (E, "the need '{need}' has no label in {file}, so the services page cannot name its group", "add 'needs.{need}: ...' under ui: in {file}"),
+    "fonts.missing": (E, "the font '{family}' is not installed, so this language's handouts cannot be printed", "{hint}"),
     "settings.not_mapping": (E, "mkdocs.yml should hold settings as 'name: value' lines", "start from the example toolkit's mkdocs.yml"),
     "settings.refused": (E, "the setting '{key}' is not allowed: {why}", "remove '{key}' (allowed here: {allowed})"),
     "settings.theme": (E, "the theme '{name}' is not supported: carepath's pages, banner and checks are made for Material for MkDocs", "write 'name: material' under theme:"),
@@ -124,6 +125,8 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
 
 # Parts of messages, filled in by the checks (hints, reasons, suggestions).
 FRAGMENTS: dict[str, str] = {
+    "fonts.pip": "run `pip install {package}` (and add {package} to requirements.txt so that CI has it too)",
+    "fonts.vendor": "no package ships '{family}': put its .ttf or .otf files (with their licence) in print/fonts/",
     "nothing": "none yet",
     "did_you_mean": "did you mean '{choice}'?",
     "typo_then": "if it is a typo for '{choice}', correct it; otherwise ",

@@ -16,12 +16,14 @@ import phonenumbers
 from phonenumbers import shortnumberinfo
 
 from carepath.check_crisis import check_crisis, check_needs
+from carepath.check_fonts import check_fonts
 from carepath.check_links import Finding, email_findings, example_findings, tag_findings, url_findings
 from carepath.check_markdown import check_markdown
 from carepath.check_paths import check_symlinks
 from carepath.check_placeholders import check_placeholders
 from carepath.check_settings import check_settings
 from carepath.check_text import check_text
+from carepath.fonts import FontCatalog
 from carepath.load import Sources, YamlFile
 from carepath.messages import fragment, problem
 from carepath.problems import Problem
@@ -415,6 +417,7 @@ def validate(sources: Sources, today: dt.date | None = None, release: bool = Fal
     problems += check_placeholders(sources, _source_tag(sources))
     problems += check_settings(sources.settings)
     problems += check_structure(sources)
+    problems += check_fonts(sources, FontCatalog(sources.root / "print" / "fonts"))
     if release:
         problems += check_release(sources)
     problems += check_crisis(sources)

@@ -264,3 +264,52 @@ def test_a_text_translated_by_hand_is_translated_until_its_source_changes(tmp_pa
     result = run_build(root, "status", "--json")
     units = {u["key"]: u["state"] for u in json.loads(result.stdout)["sw"]["units"] if u["file"] == "pathways.yml"}
     assert units["title"] == "outdated"
+
+
+# A few words of the signs handout in each script, written by hand for the test (not a translation).
+SCRIPT_SAMPLES = {
+    "am": ("ምልክቶችን ማስተዋል", "justmytype-intl-africa", "NotoSansEthiopic"),
+    "ti": ("ምልክታት ምስትውዓል", "justmytype-intl-africa", "NotoSansEthiopic"),
+    "he": ("לשים לב לסימנים", "justmytype-intl-rtl", "NotoSansHebrew"),
+    "bn": ("লক্ষণগুলি লক্ষ্য করুন", "justmytype-intl-south-asia", "NotoSansBengali"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tag", sorted(SCRIPT_SAMPLES))
+def test_every_script_prints_from_packaged_fonts(tag: str, tmp_path: Path) -> None:
+    """new-locale names the font package; with it installed, the language's handout has every glyph."""
+    from carepath.fonts import FontCatalog
+    from carepath.load import load_sources
+    from carepath.model import build_model
+    from carepath.pdf import render_pdf
+    from carepath.render_print import missing_glyphs, render_print
+
+    title, package, font = SCRIPT_SAMPLES[tag]
+    root = copy_toolkit(tmp_path / "toolkit")
+    made = run_build(root, "new-locale", tag)
+    assert made.returncode == 0, made.stderr + made.stdout
+    locale = yaml.safe_load((root / f"locales/{tag}.yml").read_text(encoding="utf-8"))
+    assert FontCatalog(root / "print/fonts").faces(locale["fonts"][0]) is not None, (locale["fonts"], package)
+    (root / f"content/{tag}/signs.yml").write_text(f"title: {title}\n", encoding="utf-8")
+    checked = run_build(root, "check", "--today", "2026-11-20")
+    assert checked.returncode == 0, checked.stderr
+    sources, _ = load_sources(root)
+    jobs = [j for j in render_print(build_model(sources), root) if j.path == f"{tag}/print/signs-a4.pdf"]
+    assert jobs and missing_glyphs(jobs[0]) == {}
+    assert title in jobs[0].html
+    pdf = tmp_path / "signs.pdf"
+    pdf.write_bytes(render_pdf(jobs[0])[0])
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert font in fonts.replace("-", ""), fonts
+
+
+def test_a_missing_font_fails_check_with_the_pip_line(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    es = root / "locales/es.yml"
+    es.write_text(es.read_text(encoding="utf-8").replace("fonts: [Noto Sans]", "fonts: [Noto Sans Thaana, Noto Sans]"),
+                  encoding="utf-8")
+    result = run_build(root, "check", "--today", "2026-11-20")
+    assert result.returncode == 1
+    assert "locales/es.yml:" in result.stderr and "the font 'Noto Sans Thaana' is not installed" in result.stderr
+    assert "put its .ttf or .otf files (with their licence) in print/fonts/" in result.stderr
