@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,6 +200,26 @@ def _set_ui(doc: Any, key: str, value: Any, order: list[str]) -> None:
     ui.insert(position, key, value)
 
 
+def _uncomment_template(text: str, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Write each value on the commented template line of its key (`#   key: "English"`), uncommenting
+    `# ui:` if needed; return the text and the values that had no such line."""
+    lines = text.split("\n")
+    rest: dict[str, Any] = {}
+    for key, value in values.items():
+        pattern = re.compile(rf"^#\s?(\s+){re.escape(key)}:(\s|$)")
+        places = [i for i, line in enumerate(lines) if pattern.match(line)]
+        if len(places) != 1 or not isinstance(value, str):
+            rest[key] = value
+            continue
+        indent = pattern.match(lines[places[0]]).group(1)  # type: ignore[union-attr]
+        lines[places[0]] = f"{indent}{key}: {json.dumps(value, ensure_ascii=False)}"
+    if len(rest) < len(values):
+        parents = [i for i, line in enumerate(lines) if re.match(r"^#\s?ui:\s*$", line)]
+        if parents and not any(re.match(r"^ui:", line) for line in lines):
+            lines[parents[0]] = "ui:"
+    return "\n".join(lines), rest
+
+
 def _same_page(old: Unit | None, new: dict[str, Any]) -> bool:
     """Whether a page already says what the import would write."""
     if old is None:
@@ -216,6 +237,7 @@ def import_po(sources: Sources, root: Path, tag: str, po_dir: Path) -> ImportRes
     result = ImportResult()
     rt = _round_trip_yaml()
     ui_order = [u.key for u in source.values() if u.file == UI_FILE]
+    pending_ui: dict[Path, dict[str, Any]] = {}
     yaml_docs: dict[Path, Any] = {}
     changed: set[Path] = set()
     for ref, unit in source.items():
@@ -243,13 +265,18 @@ def import_po(sources: Sources, root: Path, tag: str, po_dir: Path) -> ImportRes
                     if yaml_docs[path] is None:
                         yaml_docs[path] = rt.load(_new_text_file(unit.file, source_tag))
                 if unit.file == UI_FILE:
-                    _set_ui(yaml_docs[path], unit.key, value, ui_order)
+                    pending_ui.setdefault(path, {})[unit.key] = value
                 else:
                     _set_path(yaml_docs[path], unit.key, value)
                 changed.add(path)
         if records.get(ref) != fingerprint(unit.value):
             records[ref] = fingerprint(unit.value)
             result.units += 1
+    for path, values in pending_ui.items():  # in place of new-locale's commented lines where they are
+        text, rest = _uncomment_template(path.read_text(encoding="utf-8") if path.exists() else "", values)
+        yaml_docs[path] = rt.load(text)
+        for key, value in rest.items():
+            _set_ui(yaml_docs[path], key, value, ui_order)
     for path in sorted(changed):
         out = io.StringIO()
         rt.dump(yaml_docs[path], out)

@@ -313,3 +313,24 @@ def test_a_missing_font_fails_check_with_the_pip_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "locales/es.yml:" in result.stderr and "the font 'Noto Sans Thaana' is not installed" in result.stderr
     assert "put its .ttf or .otf files (with their licence) in print/fonts/" in result.stderr
+
+
+def test_po_import_into_a_new_locale_fills_the_commented_template_in_place(tmp_path: Path) -> None:
+    """Strings translated in PO land on new-locale's commented lines, uncommented, never appended after them."""
+    root = copy_toolkit(tmp_path / "toolkit")
+    assert run_build(root, "new-locale", "so").returncode == 0
+    template = (root / "locales/so.yml").read_text(encoding="utf-8").splitlines()
+    assert run_build(root, "export-po", "so").returncode == 0
+    po_file = root / "translations/so/ui.po"
+    po = polib.pofile(str(po_file))
+    for entry in po:
+        if entry.msgctxt == "exit.label":
+            entry.msgstr = "Ka bax boggan"
+    po.save(str(po_file))
+    assert run_build(root, "import-po", "so").returncode == 0
+    lines = (root / "locales/so.yml").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(template)
+    place = next(i for i, line in enumerate(template) if line.startswith("#   exit.label:"))
+    assert lines[place] == '  exit.label: "Ka bax boggan"'
+    assert "ui:" in lines and "# ui:" not in lines
+    assert run_build(root, "check", "--today", "2026-11-20").returncode == 0
