@@ -88,7 +88,7 @@ def _attack(root: Path) -> None:
     data = yaml.safe_load(locale.read_text(encoding="utf-8"))
     data["name"] = f"English{PAYLOAD}"
     data["ui"]["banner.label"] = 'Help" hidden data-x="'
-    data["ui"]["banner.text"] = f"{PAYLOAD} call {{phone}} now"
+    data["ui"]["banner.danger"] = f"{PAYLOAD} call {{phone}} now"
     data["ui"]["notice.untranslated"] = f"Not translated {PAYLOAD}"
     data.setdefault("theme", {})["search.placeholder"] = 'Search" autofocus onfocus="alert(12)'
     locale.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
