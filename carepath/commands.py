@@ -90,7 +90,12 @@ def build(
         mark = time.perf_counter()
         config = user_mkdocs_config(sources)
         jobs = render_print(model, root, config.get("site_url"), config)
-        report.extend([problem("print.no_qr", "mkdocs.yml", 1, 1, detail=w) for w in jobs.warnings])
+        for warning in jobs.warnings:  # "path: what" for a page's picture; site_url otherwise
+            where, _, what = warning.partition(": ")
+            if where.startswith("content/") and what:
+                report.add(problem("print.image_left_out", where, 1, 1, detail=what))
+            else:
+                report.add(problem("print.no_qr", "mkdocs.yml", 1, 1, detail=warning))
         glyphs = Report(check_glyphs(sources, model, root))
         if glyphs.errors:
             raise ToolkitError(glyphs)

@@ -120,6 +120,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "placeholder.brace": (E, "a single '{brace}' that is not part of a placeholder", "write '{brace}{brace}' to show '{brace}' itself, or complete the placeholder; this text's placeholders are {expected}"),
     "placeholder.source_form": (E, "'{field}' is not a placeholder carepath can fill: {reason}", "write a plain name in braces, such as '{example}': only the letters a-z, digits and '_', with no spaces, dots or brackets"),
     "print.missing_glyph": (E, "'{char}' (U+{codepoint} {name}) has no glyph in this language's print fonts ({fonts}): it would print as an empty box", "add a font for the {suggestion}"),
+    "print.image_left_out": (W, "{detail}", "use a PNG, JPEG, GIF or WebP picture for print, or accept the description in the booklet"),
     "print.no_qr": (W, "{detail}", "set site_url: in mkdocs.yml to the address the website is published at, e.g. https://toolkit.example.org/"),
 }
 

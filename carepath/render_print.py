@@ -7,6 +7,7 @@ cards. Pure: it reads templates, stylesheets and fonts, and writes nothing. care
 from __future__ import annotations
 
 import hashlib
+import html
 import html.parser
 import importlib.metadata
 import os
@@ -19,18 +20,22 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlparse
+from urllib.parse import quote, unquote, urljoin, urlparse
 
-import fontpkg
 import markdown
 import segno
 from fontTools.ttLib import TTCollection, TTFont
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from carepath import formatting
+from carepath.check_paths import publishable
 from carepath.fetch import ResourceRefused, SandboxFetcher
+from carepath.fonts import FontCatalog, install_hint
 from carepath.markup import converter, render
 from carepath.model import (
     HANDOUTS,
@@ -40,6 +45,7 @@ from carepath.model import (
     Model,
     Page,
     Service,
+    Text,
     booklet_path,
     cards_path,
     handout_path,
@@ -150,22 +156,13 @@ def vendored_fonts(folder: Path) -> dict[str, tuple[FontFace, ...]]:
 
 
 def family_faces(family: str, folder: Path) -> tuple[FontFace, ...]:
-    """Every font file of `family`: from print/fonts/ first, else from an installed fontpkg package."""
+    """Every font file of `family`: print/fonts/ first, else an installed font package (fontpkg, justmytype)."""
     if not FAMILY_NAME.match(family):
         raise FontNotFound(f"font family name {family!r} may hold only letters, digits, spaces, '-' and '.'")
-    vendored = vendored_fonts(folder)
-    if family in vendored:
-        return vendored[family]
-    try:
-        package = fontpkg.family(family)
-    except fontpkg.FontpkgError as error:
-        raise FontNotFound(
-            f"font family {family!r} is not installed: add a fontpkg package for it "
-            f"(e.g. pip install fontpkg-{family.lower().replace(' ', '-')}) or put its files in {folder}"
-        ) from error
-    return tuple(
-        FontFace(family, Path(f.path).resolve(), f.style, None if f.variable else f.weight) for f in package.files
-    )
+    faces = FontCatalog(folder).faces(family)  # the check named a missing family, with its pip line
+    if faces is None:
+        raise FontNotFound(f"font family {family!r} is not installed: {install_hint(family)}")
+    return tuple(FontFace(f.family, f.path, f.style, f.weight) for f in faces)
 
 
 def job_families(toolkit: LocalizedToolkit) -> list[str]:
@@ -249,6 +246,103 @@ def qr_code(url: str) -> QrCode:
     return QrCode(url, Markup(svg))
 
 
+# --- Typography -----------------------------------------------------------------------------------
+
+# Quotation marks per language: CLDR's delimiters (quotationStart/End, alternateQuotationStart/End), which
+# Babel does not ship. A language not listed takes CLDR's root: “ ” and ‘ ’.
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "root": ("“", "”", "‘", "’"),
+    "ar": ("”", "“", "’", "‘"), "fa": ("«", "»", "‹", "›"), "ur": ("”", "“", "’", "‘"), "he": ("”", "”", "’", "’"),
+    "es": ("«", "»", "“", "”"), "fr": ("«", "»", "«", "»"), "it": ("«", "»", "“", "”"), "pt-PT": ("«", "»", "“", "”"),
+    "ru": ("«", "»", "„", "“"), "uk": ("«", "»", "„", "“"), "el": ("«", "»", "“", "”"), "am": ("«", "»", "‹", "›"),
+    "nb": ("«", "»", "‘", "’"), "no": ("«", "»", "‘", "’"), "pl": ("„", "”", "«", "»"), "ro": ("„", "”", "«", "»"),
+    "de": ("„", "“", "‚", "‘"), "cs": ("„", "“", "‚", "‘"), "sk": ("„", "“", "‚", "‘"), "bg": ("„", "“", "„", "“"),
+    "hu": ("„", "”", "»", "«"), "hr": ("„", "”", "‘", "’"), "nl": ("‘", "’", "“", "”"), "sv": ("”", "”", "’", "’"),
+    "fi": ("”", "”", "’", "’"), "ja": ("「", "」", "『", "』"), "zh-Hant": ("「", "」", "『", "』"),
+}
+# Where text is not prose: left as written.
+VERBATIM = frozenset({"head", "style", "script", "svg", "code", "pre", "kbd", "samp", "title"})
+# Elements that end a run of text: a quotation mark after one opens.
+BLOCKS = frozenset({"p", "li", "div", "td", "th", "br", "h1", "h2", "h3", "h4", "h5", "h6", "section", "aside",
+                    "header", "footer", "blockquote", "ul", "ol", "table", "tr", "nav", "main", "figcaption"})
+MARKUP = re.compile(r"<!--.*?-->|<!DOCTYPE[^>]*>|<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>", re.S | re.I)
+OPENS_AFTER = frozenset(" \t\n\u00a0([{\u2014\u2013-/\u201c\u2018\u00ab\u2039\u201e\u201a\u00bf\u00a1")
+
+
+def quote_marks(tag: str) -> tuple[str, str, str, str]:
+    """The language's quotation marks: opening, closing, and the alternate pair for a quotation inside one."""
+    language = tag.split("-")[0]
+    return QUOTES.get(tag) or QUOTES.get(language) or QUOTES["root"]
+
+
+def _typeset(text: str, marks: tuple[str, str, str, str], state: list[str]) -> str:
+    """Straight quotes and apostrophes of plain text as typographic ones.
+
+    `state`: [the character before the text, "1" while a single quotation is open], carried from piece to piece.
+    """
+    opening, closing, alt_opening, alt_closing = marks
+    previous, single = state
+    out = []
+    for char in text:
+        if char == '"':
+            char = opening if previous in OPENS_AFTER else closing
+        elif char == "'":
+            if previous in OPENS_AFTER:
+                char, single = alt_opening, "1"
+            elif single:
+                char, single = alt_closing, ""
+            else:
+                char = "\u2019"  # an apostrophe: it's, adults'
+        out.append(char)
+        previous = char
+    state[:] = [previous, single]
+    return "".join(out)
+
+
+def smart_quotes(document: str, tag: str, inner: bool = False) -> str:
+    """HTML whose text (not its tags, styles, code or SVG) has the language's quotation marks and apostrophes.
+
+    `inner`: the text is itself inside a quotation, so double quotes take the alternate marks.
+    """
+    marks = quote_marks(tag)
+    if inner:
+        marks = (marks[2], marks[3], marks[2], marks[3])
+    out: list[str] = []
+    skip: list[str] = []
+    state = [" ", ""]
+    position = 0
+
+    def text(part: str) -> None:
+        """Add a piece of text between tags, typeset unless it is verbatim."""
+        if skip:
+            out.append(part)
+        elif '"' not in part and "'" not in part and "&#3" not in part and "&quot;" not in part:
+            out.append(part)
+            if part:
+                state[0] = part[-1]
+        else:
+            out.append(escape_text(_typeset(html.unescape(part), marks, state)))
+
+    for match in MARKUP.finditer(document):
+        text(document[position:match.start()])
+        out.append(match.group(0))
+        position = match.end()
+        closing, name, self_closing = match.group(1), (match.group(2) or "").lower(), match.group(3)
+        if closing and skip and skip[-1] == name:
+            skip.pop()
+        elif name in VERBATIM and not closing and not self_closing:
+            skip.append(name)
+        if name in BLOCKS:
+            state[:] = [" ", ""]
+    text(document[position:])
+    return "".join(out)
+
+
+def escape_text(part: str) -> str:
+    """Characters as HTML text (quotes need no escaping outside attributes)."""
+    return part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 # --- Free pages in the booklet ----------------------------------------------------------------------
 
 
@@ -295,19 +389,93 @@ class _BookletLinksExtension(Extension):
         md.treeprocessors.register(_BookletLinks(md, self.page, self.chapters, self.online), "cp-links", 5)
 
 
-def page_body(page: Page, chapters: set[str], online: str | None, settings: dict[str, Any]) -> Markup:
+# What WeasyPrint draws (through Pillow): a free page's picture in another format is left out, with a warning.
+PRINTABLE_IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+IMG_SRC = re.compile(r'\ssrc="([^"]*)"')
+IMG_ALT = re.compile(r'\salt="([^"]*)"')
+SCHEME_OR_HOST = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9.+-]*:|//)")
+
+
+@dataclass(frozen=True)
+class PageImages:
+    """Where the booklet finds a free page's pictures: the page folders the website serves them from, in order.
+
+    `folders`: content/<language>/pages/ of the booklet's language, then the source language's (as the website
+    copies them); `print_dir`: the print/ folder, which the PDF's relative addresses start from. Inline
+    (data:) pictures need nothing: the sanitizer kept only raster ones, and the sandbox serves them.
+    """
+
+    folders: tuple[Path, ...]
+    print_dir: Path
+
+    def locate(self, src: str) -> tuple[str | None, str]:
+        """Where the PDF loads a picture from (relative to print/); None and why when it cannot print the file.
+
+        None and no reason: not a picture beside the pages (a web address, a missing file). It is left as it
+        is: `check` names it, and the sandbox refuses it if it ever reaches the renderer.
+        """
+        if SCHEME_OR_HOST.match(src):
+            return None, ""
+        path = unquote(src.split("#")[0].split("?")[0]).removeprefix("./")
+        if not path or path.startswith("/"):
+            return None, ""
+        for folder in self.folders:
+            target = Path(os.path.normpath(folder / path))
+            if not target.is_relative_to(folder) or not (target.exists() or target.is_symlink()):
+                continue
+            if not publishable(target, folder):
+                return None, "the website does not publish this file either: see `python build.py check`"
+            if target.suffix.lower() not in PRINTABLE_IMAGES:
+                return None, f"a {target.suffix.lstrip('.').upper()} file is not a picture a PDF can show"
+            return quote(os.path.relpath(target, self.print_dir).replace(os.sep, "/")), ""
+        return None, ""
+
+
+def _print_images(body: str, page: Page, images: PageImages, warnings: list[str]) -> str:
+    """A page's <img> pointed at their files for the PDF; one that cannot be printed becomes its description."""
+    def replace(match: re.Match[str]) -> str:
+        """One image, located or replaced."""
+        tag = match.group(0)
+        src = IMG_SRC.search(tag)
+        alt = IMG_ALT.search(tag)
+        if src is None:
+            return ""
+        url, why = images.locate(html.unescape(src.group(1)))
+        if url is not None:
+            return tag[:src.start()] + f' src="{escape(url)}"' + tag[src.end():]
+        if not why:
+            return tag
+        warnings.append(
+            f"content/{page.lang}/pages/{page.name}.md: the image '{html.unescape(src.group(1))}' is left out of "
+            f"the booklet ({why}); the booklet prints its description instead"
+        )
+        return f"<em>{alt.group(1)}</em>" if alt and alt.group(1).strip() else ""
+
+    return IMG_TAG.sub(replace, body)
+
+
+def page_body(
+    page: Page, chapters: set[str], online: str | None, settings: dict[str, Any] | None = None,
+    images: PageImages | None = None, warnings: list[str] | None = None,
+) -> Markup:
     """A free page's Markdown body as clean HTML for the booklet, heading ids prefixed with the page's name.
 
-    The same extensions as the website (mkdocs.yml's allowed ones) and the same allow-list afterwards.
+    The same extensions as the website (mkdocs.yml's allowed ones) and the same allow-list afterwards. With
+    `images`, each picture is loaded from the page folder the website serves it from; one that cannot be
+    printed becomes its description (alt text) and a warning in `warnings`.
     """
     def slugify(value: str, separator: str) -> str:
         """Heading ids unique in the whole booklet, in any script."""
         return f"{page.name}-{slugify_unicode(value, separator)}"
 
-    md = converter(settings, [
+    md = converter(settings or {}, [
         TocExtension(slugify=slugify, permalink=False), _BookletLinksExtension(page.name, chapters, online),
     ])
-    return Markup(render(md, page.body))
+    body = render(md, page.body)
+    if images is not None:
+        body = _print_images(body, page, images, warnings if warnings is not None else [])
+    return Markup(body)
 
 
 def key_services(toolkit: LocalizedToolkit) -> list[Service]:
@@ -315,6 +483,53 @@ def key_services(toolkit: LocalizedToolkit) -> list[Service]:
     named = [service for point in toolkit.pathways for service in point.services]
     ordered = {service.id: service for service in [*named, *toolkit.services] if service.phone}
     return list(ordered.values())
+
+
+# --- Template helpers -------------------------------------------------------------------------------
+
+# Where a value goes in an interface string while it is rendered: private-use characters, which no text has.
+TOKEN = "\ue000{}\ue001"
+
+
+@pass_context
+def ui_with(ctx: Context, key: str, **parts: object) -> Markup:
+    """An interface string with the template's own HTML in its placeholders (a phone link, a page number).
+
+    The string is rendered and cleaned like any text first (`t`); the parts are put in afterwards, so the
+    allow-list does not strip their classes. Parts that are not Markup are escaped.
+    """
+    tokens = {name: TOKEN.format(index) for index, name in enumerate(parts)}
+    rendered = str(ctx.environment.filters["t"](ctx, ctx["toolkit"].ui(key, **tokens)))
+    for name, token in tokens.items():
+        rendered = rendered.replace(token, str(escape(parts[name])))
+    return Markup(rendered)
+
+
+def _rendered(ctx: Context, item: object) -> str:
+    """A list item as HTML: a text through `t`, HTML as it is, anything else escaped."""
+    if isinstance(item, Text):
+        return str(ctx.environment.filters["t"](ctx, item))
+    return str(escape(item))
+
+
+@pass_context
+def _list_of(ctx: Context, items: Iterable[object]) -> Markup:
+    """Items joined the language's way (CLDR list patterns): 'Children and young people', 'الأطفال والشباب'."""
+    return Markup(formatting.list_of([_rendered(ctx, item) for item in items], ctx["toolkit"].locale.tag))
+
+
+@pass_context
+def _semicolons(ctx: Context, items: Iterable[object]) -> Markup:
+    """Items that hold commas of their own (opening hours), separated by the language's own semicolon."""
+    return Markup(formatting.semicolon_list([_rendered(ctx, item) for item in items], ctx["toolkit"].locale.tag))
+
+
+@pass_context
+def _quoted(ctx: Context, value: object) -> Markup:
+    """Words someone could say, between the language's quotation marks; quotes inside take the alternate ones."""
+    opening, closing, _, _ = quote_marks(ctx["toolkit"].locale.tag)
+    inner = smart_quotes(str(escape(value)), ctx["toolkit"].locale.tag, inner=True)
+    return Markup(f"{opening}{inner}{closing}")
 
 
 # --- Jobs -------------------------------------------------------------------------------------------
@@ -331,7 +546,8 @@ def render_print(
     """
     folder = root / "print"
     env = make_environment(folder / "templates", html=True)
-    env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id)
+    env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id, ui_with=ui_with)
+    env.filters.update(list_of=_list_of, semicolons=_semicolons, quoted=_quoted)
     # Real paths, so that the fetcher's "no symbolic link on the way" holds above the toolkit too; print/
     # itself is not resolved: if it is a link, the fetcher refuses everything under it.
     real_root = root.resolve()
@@ -339,7 +555,7 @@ def render_print(
     # The files each allowed folder holds, read once per call: the cache key must follow every one.
     served: dict[str, list[tuple[str, str]]] = {}
     online, warnings = checked_site_url(site_url)
-    jobs = PrintJobs(warnings=warnings)
+    jobs = PrintJobs()
     for toolkit in model.toolkits:
         families = job_families(toolkit)
         faces = [face for family in families for face in family_faces(family, folder / "fonts")]
@@ -361,7 +577,9 @@ def render_print(
             for paper in PAPERS:
                 documents.append((handout_path(toolkit, topic, paper), "handout", f"{topic}.html.j2", url,
                                   {"handout": topic, "paper": paper}))
-        bodies = {page.name: page_body(page, chapters, home, settings or {}) for page in toolkit.pages}
+        images = PageImages(tuple(real_root / "content" / tag / "pages" for tag in dict.fromkeys(
+            [toolkit.locale.tag, toolkit.source.tag])), real_root / "print")
+        bodies = {page.name: page_body(page, chapters, home, settings, images, warnings) for page in toolkit.pages}
         services = key_services(toolkit)
         for paper in PAPERS:
             documents.append((booklet_path(toolkit, paper), "booklet", "booklet.html.j2", home,
@@ -370,15 +588,16 @@ def render_print(
             documents.append((cards_path(toolkit, paper), "cards", "cards.html.j2", home,
                               {"paper": paper, "services": services}))
         for path, kind, template, url, context in documents:
-            html = env.get_template(template).render(
+            html = smart_quotes(env.get_template(template).render(
                 toolkit=toolkit, font_faces=faces, font_families=families,
                 qr=qr_code(url) if url else None, **context,
-            )
+            ), toolkit.locale.tag)
             jobs.append(PrintJob(
                 path=path, html=html, base_url=base_url, lang=toolkit.locale.tag, fonts=font_paths,
                 key=job_key(html, files, (Path(p) for p in font_paths)),
                 kind=kind, paper=str(context["paper"]), url=url, allowed=allowed,
             ))
+    jobs.warnings[:] = list(dict.fromkeys(warnings))  # a page left untranslated is in several booklets
     return jobs
 
 
