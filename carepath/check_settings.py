@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from typing import Any
 
 from carepath.load import YamlFile
@@ -10,7 +11,9 @@ from carepath.markup import ALLOWED_EXTENSIONS, ALLOWED_OPTIONS, FORCED_OPTIONS,
 from carepath.messages import problem
 from carepath.problems import Problem
 from carepath.settings import (
+    COLOUR,
     EXTRA_SETTINGS,
+    MIN_CONTRAST,
     PALETTE_SETTINGS,
     PALETTE_VALUE,
     PLUGINS,
@@ -18,6 +21,8 @@ from carepath.settings import (
     SETTINGS,
     SITE_URL,
     THEME_SETTINGS,
+    contrast_with_white,
+    darker_until_readable,
     plugin_name,
     quick_exit_url_ok,
 )
@@ -80,12 +85,28 @@ def check_settings(settings: YamlFile | None) -> list[Problem]:
         if url is not None and not quick_exit_url_ok(url):
             problems.append(problem("settings.exit_url", FILE, *settings.where(("extra", "carepath_quick_exit_url")),
                                     url=url))
+        problems += _check_colour(settings, extra.get("carepath_colour"))
     for index, entry in enumerate(data.get("plugins") or [] if isinstance(data.get("plugins"), list) else []):
         name = plugin_name(entry)
         if name not in PLUGINS and name != "i18n":  # i18n: carepath sets it up itself, whatever is written
             problems.append(problem("settings.plugin", FILE, *settings.where(("plugins", index)), name=name))
     problems += _check_extensions(settings, data)
     return problems
+
+
+def _check_colour(settings: YamlFile, value: Any) -> list[Problem]:
+    """The community's colour: #rrggbb, and dark enough for white text on it."""
+    if value is None:
+        return []
+    where = settings.where(("extra", "carepath_colour"))
+    if not isinstance(value, str) or not COLOUR.match(value):
+        return [problem("settings.colour", FILE, *where, value=value)]
+    ratio = contrast_with_white(value)
+    if ratio < MIN_CONTRAST:
+        shown = f"{math.floor(ratio * 100) / 100:.2f}"  # never rounded up to the 4.5 it misses
+        return [problem("settings.colour_contrast", FILE, *where, value=value, ratio=shown,
+                        suggestion=darker_until_readable(value))]
+    return []
 
 
 def _check_extensions(settings: YamlFile, data: dict[str, Any]) -> list[Problem]:

@@ -76,7 +76,18 @@ ADMONITION_KINDS = ("note", "abstract", "summary", "tldr", "info", "todo", "tip"
 CAREPATH_CLASSES = ("cp-step", "cp-principle-label", "cp-decision", "cp-urgency", "cp-service", "cp-verified",
                     "cp-red-flags", "cp-ages", "cp-print-kit", "cp-print__link", "cp-notice",
                     *(f"cp-principle-{p}" for p in ("prepare", "look", "listen", "link")),
-                    *(f"cp-urgency-{u}" for u in ("now", "today", "soon", "routine")))
+                    *(f"cp-urgency-{u}" for u in ("now", "today", "soon", "routine", "emergency", "urgent")),
+                    # the resident's path: call buttons, the home page's panel and tasks, the self-help box
+                    "cp-calls", "cp-calls--big", "cp-calls--crisis", "cp-call", "cp-call__main", "cp-call__sub",
+                    "cp-call__open", *(f"cp-call--{k}" for k in ("emergency", "crisis", "service", "text")),
+                    "cp-hours", "cp-visually-hidden", "cp-help-now", "cp-self-help", "cp-tasks", "cp-task",
+                    "cp-task__title", "cp-task__text", *(f"cp-task--{t}" for t in ("signs", "steps", "services")),
+                    # icons of the kinds of signs, urgency tags, referral questions and the services page
+                    "cp-kind", *(f"cp-kind-{k}" for k in ("feelings", "body", "behaviour", "thinking")),
+                    "cp-urgency-tag", *(f"cp-urgency-tag--{u}" for u in ("emergency", "urgent", "routine")),
+                    "cp-question", "cp-referral-service", "cp-referral-service__name", "cp-summary",
+                    "cp-summary__list", "cp-summary__row", "cp-summary__row--emergency", "cp-summary__need",
+                    "cp-summary__who", "cp-summary__service", "cp-summary__name")
 BLOCK_CLASSES = frozenset({"admonition", *ADMONITION_KINDS, "footnote", "footnote-ref", "footnote-backref",
                            "admonition-title", "toclink", "headerlink", *CAREPATH_CLASSES})
 CLASS_TAGS = ("div", "p", "span", "a", "ul", "ol", "li", "details", "summary", "sup", "table", "hr", "h1", "h2",

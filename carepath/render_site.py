@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import material
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 
+from carepath import formatting
 from carepath.formatting import file_size, language_name, plural_category
 from carepath.markup import escape, mkdocs_extensions
 from carepath.model import (
@@ -17,6 +22,8 @@ from carepath.model import (
     TOPIC_FILES,
     LocalizedToolkit,
     Model,
+    Phone,
+    Service,
     Text,
     booklet_path,
     cards_path,
@@ -24,11 +31,13 @@ from carepath.model import (
     locale_prefix,
 )
 from carepath.placeholders import fill
-from carepath.templating import direction_of, make_environment
+from carepath.settings import DEFAULT_COLOUR, colour_ok, mix
+from carepath.templating import direction_of, make_environment, plain_text
 from carepath.translation import LocaleStatus
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 HOOKS = Path(__file__).parent / "site_hooks.py"
+STYLESHEET = "assets/stylesheets/carepath.css"
 PRINT_KIT_PAGE = "print-kit"
 STATUS_PAGE = "translation-status"  # for translators; published in every language, left out of the navigation
 # lunr.js languages Material ships stemmers for; others search without stemming.
@@ -52,13 +61,67 @@ def _text(toolkit: LocalizedToolkit, text: Text) -> dict[str, str]:
     return {"value": str(text.value), "lang": text.lang, "dir": direction_of(toolkit, text.lang)}
 
 
-PHONE_MARK = "\x00"  # where the emergency number goes: the theme puts the call link there
+MARK = "\x00"  # where a value goes in a text (a number, a link): the template puts its own HTML there
+MARKED = re.compile(r"\x00(\w+)\x00")
+# Runs of Latin letters and digits inside right-to-left text (A4, US Letter, PDF): isolated as left to right.
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[ ./-][A-Za-z0-9]+)*")
 
 
-def _split_at_phone(toolkit: LocalizedToolkit, text: Text) -> dict[str, str]:
-    """A filled text as the words before and after the phone number, which the theme makes a link."""
-    before, _, after = str(text.value).partition(PHONE_MARK)
-    return {**_text(toolkit, text), "before": before, "after": after}
+def _link(toolkit: LocalizedToolkit, phone: Phone, name: str, scheme: str = "tel") -> dict[str, Any]:
+    """A tel: or sms: link for the theme: the address, the number shown, and the words a screen reader says."""
+    key = "services.call" if scheme == "tel" else "services.text"
+    return {"href": f"{scheme}:{phone.e164}", "shown": phone.display,
+            "label": _text(toolkit, toolkit.ui(key, name=name, phone=phone.display))}
+
+
+def _segments(toolkit: LocalizedToolkit, key: str, links: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """An interface string cut at its placeholders, which the theme fills with links: text and link parts."""
+    text = toolkit.ui(key, **{name: f"{MARK}{name}{MARK}" for name in links})
+    parts: list[dict[str, Any]] = []
+    for index, piece in enumerate(MARKED.split(str(text.value))):
+        if index % 2 and piece in links:
+            parts.append({"link": links[piece]})
+        elif piece and MARK not in piece:
+            parts.append({"text": piece})
+    return {**_text(toolkit, text), "parts": parts}
+
+
+def latin_runs(toolkit: LocalizedToolkit, value: str) -> list[dict[str, Any]]:
+    """A text as parts, with the Latin runs (A4, US Letter) marked left to right when the page is right to left."""
+    if toolkit.locale.direction != "rtl":
+        return [{"text": value, "ltr": False}]
+    parts: list[dict[str, Any]] = []
+    last = 0
+    for match in LATIN_RUN.finditer(value):
+        if match.start() > last:
+            parts.append({"text": value[last:match.start()], "ltr": False})
+        parts.append({"text": match.group(0), "ltr": True})
+        last = match.end()
+    if last < len(value):
+        parts.append({"text": value[last:], "ltr": False})
+    return parts
+
+
+def banner(toolkit: LocalizedToolkit) -> dict[str, Any]:
+    """The banner of every page: the emergency number, then the crisis line's, to call (and text) in one tap."""
+    emergency = toolkit.emergency
+    crisis = toolkit.crisis.service
+    name = str(crisis.name.value)
+    call = _link(toolkit, toolkit.crisis.phone, name)
+    if crisis.sms is None:
+        action = _segments(toolkit, "banner.call", {"phone": call})
+    elif crisis.sms.e164 == toolkit.crisis.phone.e164:
+        action = _segments(toolkit, "banner.call_or_text", {"phone": call})
+    else:
+        action = _segments(toolkit, "banner.call_and_text",
+                           {"phone": call, "sms": _link(toolkit, crisis.sms, name, "sms")})
+    return {
+        "label": _text(toolkit, toolkit.ui("banner.label")),
+        "danger": _segments(toolkit, "banner.danger",
+                            {"phone": _link(toolkit, emergency.phone, str(emergency.label.value))}),
+        "crisis": _text(toolkit, toolkit.ui(f"banner.crisis_line{'_always' if crisis.always_open else ''}")),
+        "action": action,
+    }
 
 
 def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
@@ -71,23 +134,11 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
         "dir": toolkit.locale.direction,
         "prefix": locale_prefix(toolkit),
         "example": toolkit.example,
-        "emergency": {
-            "phone": toolkit.emergency.phone.display,
-            "tel": toolkit.emergency.phone.e164,
-            "label": _text(toolkit, toolkit.emergency.label),
-            # what a screen reader says for the banner's tel: link, e.g. "Call Emergency services on 911"
-            "call": _text(toolkit, toolkit.ui(
-                "services.call", name=str(toolkit.emergency.label.value), phone=toolkit.emergency.phone.display,
-            )),
-        },
-        "quick_exit": {  # shown only when mkdocs.yml sets extra.carepath_quick_exit: true
+        "quick_exit": {  # shown when mkdocs.yml sets extra.carepath_quick_exit: true (the example does)
             "label": _text(toolkit, toolkit.ui("exit.label")),
             "hint": _text(toolkit, toolkit.ui("exit.hint")),
         },
-        "banner": {
-            "label": _text(toolkit, toolkit.ui("banner.label")),
-            "text": _split_at_phone(toolkit, toolkit.ui("banner.text", phone=PHONE_MARK)),
-        },
+        "banner": banner(toolkit),
         "example_notice": _text(toolkit, toolkit.ui("example.notice")),
         "notices": {
             "untranslated": _text(toolkit, toolkit.ui("notice.untranslated", **names)),
@@ -122,7 +173,7 @@ def _pdf_links(toolkit: LocalizedToolkit, topic: str, pdfs: dict[str, tuple[int,
     for paper in PAPERS:
         href = handout_path(toolkit, topic, paper)
         label = pdf_label(toolkit, f"print.{paper}", pdfs.get(href))
-        links.append({"href": href, "label": _text(toolkit, label)})
+        links.append({"href": href, "label": {**_text(toolkit, label), "parts": latin_runs(toolkit, str(label.value))}})
     return links
 
 
@@ -148,7 +199,7 @@ def print_kit(toolkit: LocalizedToolkit, pdfs: dict[str, tuple[int, int]]) -> li
 
 def _meta(
     title: Text, description: Text | None, notice: str | None, pdf: list[dict[str, Any]],
-    outdated_href: str | None = None,
+    outdated_href: str | None = None, toc: bool = False,
 ) -> dict[str, Any]:
     """Front matter of a generated page; `outdated_href` links the source page that has changed."""
     # MkDocs and the theme write titles and descriptions into pages unescaped: escape them here
@@ -156,9 +207,114 @@ def _meta(
         "title": escape(title.value),
         "carepath": {"notice": notice, "pdf": pdf, "outdated_href": outdated_href},
     }
+    if not toc:  # pages for residents: one column of text, no second table of contents beside it
+        meta["hide"] = ["toc"]
     if description is not None:
         meta["description"] = escape(description.value)
     return meta
+
+
+def _fell_back(toolkit: LocalizedToolkit, text: Text, html: str) -> str:
+    """HTML of a text, marked with the text's own language and direction when it is not the page's."""
+    if text.lang == toolkit.locale.tag:
+        return html
+    return f'<span lang="{text.lang}" dir="{direction_of(toolkit, text.lang)}">{html}</span>'
+
+
+def hours(toolkit: LocalizedToolkit, service: Service) -> Text | None:
+    """A service's opening hours, short, in the reader's language: 'Open 24/7', or days and times."""
+    if service.always_open:
+        return toolkit.ui("hours.short_always")
+    if not service.hours:
+        return None
+    tag = toolkit.locale.tag
+    ranges = [
+        toolkit.ui("hours.range", days=formatting.day_names(h.days, tag), opens=formatting.time_of_day(h.opens, tag),
+                   closes=formatting.time_of_day(h.closes, tag))
+        for h in service.hours
+    ]
+    return Text(formatting.semicolon_list([str(r.value) for r in ranges], tag), ranges[0].lang)
+
+
+def add_site_filters(env: Environment) -> None:
+    """The page templates' own filters: values isolated from the text's direction, lists and hours the reader's way."""
+
+    def toolkit_of(ctx: Context) -> LocalizedToolkit:
+        return ctx["toolkit"]
+
+    def ltr(value: object) -> str:
+        """A phone number, web or e-mail address: one left-to-right piece, also inside right-to-left text."""
+        return f'<bdi dir="ltr">{plain_text(value)}</bdi>'
+
+    def isolate(value: object) -> str:
+        """A street address: kept apart from the sentence around it, in the direction of its own letters."""
+        return f"<bdi>{plain_text(value)}</bdi>"
+
+    def web(url: str) -> str:
+        """A web address as a reader reads it: without https:// and the closing slash."""
+        return re.sub(r"^https?://", "", str(url)).rstrip("/")
+
+    @pass_context
+    def words(ctx: Context, text: Text | None) -> str:
+        """An interface text as plain text (for raw HTML, where Markdown is not read), with its language."""
+        if text is None:
+            return ""
+        return _fell_back(toolkit_of(ctx), text, plain_text(text.value))
+
+    @pass_context
+    def marked(ctx: Context, text: Text, html: str) -> str:
+        """A text filled with MARK, the mark replaced by ready HTML (a number), the words around it plain."""
+        before, _, after = str(text.value).partition(MARK)
+        return _fell_back(toolkit_of(ctx), text, plain_text(before) + html + plain_text(after))
+
+    @pass_context
+    def latin(ctx: Context, text: Text) -> str:
+        """A text whose Latin runs (A4, US Letter) are isolated left to right on right-to-left pages."""
+        parts = latin_runs(toolkit_of(ctx), str(text.value))
+        html = "".join(ltr(p["text"]) if p["ltr"] else plain_text(p["text"]) for p in parts)
+        return _fell_back(toolkit_of(ctx), text, html)
+
+    @pass_context
+    def opening(ctx: Context, service: Service) -> Text | None:
+        """A service's opening hours, short."""
+        return hours(toolkit_of(ctx), service)
+
+    @pass_context
+    def languages(ctx: Context, service: Service) -> str:
+        """The languages a service speaks, named and joined the reader's way ('English, Spanish and Arabic')."""
+        tag = toolkit_of(ctx).locale.tag
+        return formatting.list_of([language_name(code, tag) for code in service.languages], tag)
+
+    @pass_context
+    def ages(ctx: Context, codes: tuple[str, ...]) -> str:
+        """Age groups joined the reader's way."""
+        toolkit = toolkit_of(ctx)
+        return formatting.list_of([str(toolkit.ages[a].value) for a in codes], toolkit.locale.tag)
+
+    env.filters.update(ltr=ltr, isolate=isolate, web=web, words=words, marked=marked, latin=latin,
+                       opening=opening, languages=languages, ages=ages)
+    env.globals["MARK"] = MARK
+
+
+def service_groups(toolkit: LocalizedToolkit) -> list[dict[str, Any]]:
+    """The services page's groups: one per need in the toolkit's order, each service under its first need."""
+    groups = [
+        {"id": need, "title": label, "services": [s for s in toolkit.services if s.needs and s.needs[0] == need]}
+        for need, label in toolkit.needs.items()
+    ]
+    rest = [s for s in toolkit.services if not s.needs or s.needs[0] not in toolkit.needs]
+    if rest:
+        groups.append({"id": "other", "title": toolkit.ui("services.other"), "services": rest})
+    return [g for g in groups if g["services"]]
+
+
+def who_to_call(toolkit: LocalizedToolkit) -> list[dict[str, Any]]:
+    """The services page's summary: for each need, every service that helps with it."""
+    rows = [
+        {"id": need, "title": label, "services": [s for s in toolkit.services if need in s.needs]}
+        for need, label in toolkit.needs.items()
+    ]
+    return [r for r in rows if r["services"]]
 
 
 def render_pages(
@@ -166,12 +322,16 @@ def render_pages(
 ) -> dict[str, str]:
     """Every page of every language as Markdown, keyed by its path under docs/."""
     env = make_environment(templates / "site", html=False)
+    add_site_filters(env)
     files: dict[str, str] = {}
     for toolkit in model.toolkits:
         tag = toolkit.locale.tag
         home_fell_back = any(k.startswith("toolkit.") for k in toolkit.fallback_keys)
+        # the signs page shows the "If you are struggling yourself" box too
+        self_help_fell_back = any(k.startswith("toolkit.self_help.") for k in toolkit.fallback_keys)
         links = [
-            {"title": toolkit.topics[name].title, "file": f"{TOPIC_FILES[name]}.md"} for name in TOPIC_FILES
+            {"name": name, "title": toolkit.topics[name].title, "file": f"{TOPIC_FILES[name]}.md"}
+            for name in TOPIC_FILES
         ]
         files[f"{tag}/index.md"] = env.get_template("index.md.j2").render(
             toolkit=toolkit, topic_links=links,
@@ -183,8 +343,10 @@ def render_pages(
             pdf = _pdf_links(toolkit, handout, pdfs) if handout in HANDOUTS else []
             files[f"{tag}/{file}.md"] = env.get_template(f"{file}.md.j2").render(
                 toolkit=toolkit, topic=topic, services_file=f"{TOPIC_FILES['services']}.md",
-                meta=_meta(topic.title, topic.intro, "partial" if topic.fallback else None, pdf,
-                           f"{file}.html" if topic.outdated else None),
+                groups=service_groups(toolkit), summary=who_to_call(toolkit),
+                meta=_meta(topic.title, topic.intro,
+                           "partial" if topic.fallback or (name == "signs" and self_help_fell_back) else None,
+                           pdf, f"{file}.html" if topic.outdated else None),
             )
         for page in toolkit.pages:
             files[f"{tag}/{page.name}.md"] = env.get_template("page.md.j2").render(
@@ -198,7 +360,7 @@ def render_pages(
         )
         files[f"{tag}/{STATUS_PAGE}.md"] = env.get_template("translation-status.md.j2").render(
             toolkit=toolkit, statuses=statuses,
-            meta=_meta(Text("Translation status", "en"), None, None, []),
+            meta=_meta(Text("Translation status", "en"), None, None, [], toc=True),
         )
     return files
 
@@ -291,6 +453,42 @@ def page_assets(model: Model, content: Path) -> dict[str, Path]:
     return copies
 
 
+def identity_css(user_config: dict[str, Any]) -> str:
+    """The community's colour as CSS custom properties, for the theme and carepath's own styles."""
+    colour = (user_config.get("extra") or {}).get("carepath_colour")
+    colour = colour.lower() if colour_ok(colour) else DEFAULT_COLOUR
+    values = {
+        "cp-colour": colour,
+        "cp-colour-dark": mix(colour, "#000000", 0.35),
+        "cp-colour-tint": mix(colour, "#ffffff", 0.9),
+        "cp-colour-pale": mix(colour, "#ffffff", 0.96),
+    }
+    lines = "".join(f"  --{name}: {value};\n" for name, value in values.items())
+    return (
+        "/* Generated by carepath from extra.carepath_colour in mkdocs.yml: the community's colour. */\n"
+        f":root, [data-md-color-primary] {{\n{lines}}}\n\n"
+    )
+
+
+SVG_SAFE = " =:/,.-'"  # what an SVG may keep as it is inside a CSS url("data:...")
+ICON_URL = re.compile(r'url\("(\.\./images/carepath/[a-z-]+\.svg)"\)')
+
+
+def inline_icons(css: str, folder: Path) -> str:
+    """carepath's SVG icons written into its stylesheet as data: addresses.
+
+    Icons are drawn as CSS masks in the colour of the text around them, and browsers fetch mask images like
+    scripts, which a page opened from files (file:) may not do: inside the stylesheet they load everywhere,
+    with no request of their own.
+    """
+    def data(match: re.Match[str]) -> str:
+        svg = (folder / match.group(1)).read_text(encoding="utf-8").strip().replace('"', "'")
+        encoded = quote(svg, safe=SVG_SAFE)
+        return f'url("data:image/svg+xml,{encoded}")'
+
+    return ICON_URL.sub(data, css)
+
+
 def render_site(
     model: Model, templates: Path, user_config: dict[str, Any], statuses: list[LocaleStatus],
     pdfs: dict[str, tuple[int, int]] | None = None, content: Path | None = None,
@@ -306,6 +504,10 @@ def render_site(
     overrides = templates / "overrides"
     for path in sorted(p for p in overrides.rglob("*") if p.is_file()):
         site.copies[f"overrides/{path.relative_to(overrides).as_posix()}"] = path
+    stylesheet = overrides / STYLESHEET
+    if stylesheet.is_file():  # the community's colour first, then carepath's styles that use it: one file
+        css = inline_icons(stylesheet.read_text(encoding="utf-8"), stylesheet.parent)
+        site.files[f"overrides/{STYLESHEET}"] = identity_css(user_config) + css
     source = model.source
     site.nav = [
         "index.md", *(f"{f}.md" for f in TOPIC_FILES.values()), f"{PRINT_KIT_PAGE}.md",

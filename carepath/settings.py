@@ -21,7 +21,11 @@ PALETTE_VALUE = re.compile(r"^[a-z][a-z0-9 -]{0,30}$")
 SITE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&()*+,;=:@%/-]*)?$")
 # Settings the theme writes into pages as they are: kept only as plain text, escaped
 TEXT_SETTINGS = ("copyright", "site_author")
-EXTRA_SETTINGS = frozenset({"generator", "carepath_quick_exit", "carepath_quick_exit_url"})
+EXTRA_SETTINGS = frozenset({"generator", "carepath_quick_exit", "carepath_quick_exit_url", "carepath_colour"})
+# The community's colour (extra.carepath_colour): the header, links and buttons, with white text on it.
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_COLOUR = "#1f5f5b"  # a calm, dark teal: 7.4:1 with white
+MIN_CONTRAST = 4.5  # WCAG AA for text, white on the colour and the colour on white
 PLUGINS = frozenset({"search", "material/search"})
 # Why a setting is refused, for the check's message.
 REFUSED_WHY = {
@@ -44,6 +48,38 @@ def quick_exit_url_ok(value: object) -> bool:
     """Whether the quick exit's address is an http(s) web address (never a script)."""
     parts = urlsplit(str(value))
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of a #rrggbb colour (WCAG 2)."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_with_white(colour: str) -> float:
+    """The contrast ratio of white text on a #rrggbb colour."""
+    return 1.05 / (luminance(colour) + 0.05)
+
+
+def mix(colour: str, other: str, amount: float) -> str:
+    """A #rrggbb colour moved `amount` (0 to 1) of the way towards `other`."""
+    parts = [round(int(colour[i:i + 2], 16) * (1 - amount) + int(other[i:i + 2], 16) * amount) for i in (1, 3, 5)]
+    return "#" + "".join(f"{p:02x}" for p in parts)
+
+
+def darker_until_readable(colour: str) -> str:
+    """The colour darkened just enough for white text on it to reach MIN_CONTRAST."""
+    for step in range(0, 101, 5):
+        darker = mix(colour, "#000000", step / 100)
+        if contrast_with_white(darker) >= MIN_CONTRAST:
+            return darker
+    return "#000000"
+
+
+def colour_ok(value: object) -> bool:
+    """Whether extra.carepath_colour is a #rrggbb colour that white text is readable on."""
+    return isinstance(value, str) and bool(COLOUR.match(value)) and contrast_with_white(value) >= MIN_CONTRAST
 
 
 def site_settings(config: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +105,8 @@ def site_settings(config: dict[str, Any]) -> dict[str, Any]:
     kept["extra"] = {k: v for k, v in (extra or {}).items() if k in EXTRA_SETTINGS}
     if "carepath_quick_exit_url" in kept["extra"] and not quick_exit_url_ok(kept["extra"]["carepath_quick_exit_url"]):
         del kept["extra"]["carepath_quick_exit_url"]
+    if "carepath_colour" in kept["extra"] and not colour_ok(kept["extra"]["carepath_colour"]):
+        del kept["extra"]["carepath_colour"]
     kept["plugins"] = [p for p in config.get("plugins") or [] if plugin_name(p) in PLUGINS]
     return kept
 

@@ -668,7 +668,7 @@ def ltr_values() -> list[str]:
 
 NOT_ISOLATED = """([values, papers]) => {
   const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.FILTER_SHOW_TEXT);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent, parent = node.parentElement;
     if (!parent || parent.closest('script, style, .md-search, .md-nav, .md-footer, [hidden]')) continue;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import yaml
 from conftest import LOCALES, ROOT, Built, parse, site_pages
@@ -238,9 +238,11 @@ def test_icons_are_self_contained_svg_files(example: Built) -> None:
     for name, svg in icons.items():
         assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), name
         assert not re.search(r"(href|url\(|<script|<style|<image|<foreignObject)", svg, re.I), name
+    # written into the stylesheet (masks load from files too, with no request of their own)
     css = (example.site / "assets/stylesheets/carepath.css").read_text(encoding="utf-8")
-    for url in re.findall(r'url\("([^"]+)"\)', css):
-        assert (example.site / "assets/stylesheets" / url).resolve().is_file(), url
+    inlined = {unquote(u).replace("'", '"') for u in re.findall(r'url\("data:image/svg\+xml,([^"]+)"\)', css)}
+    assert inlined and inlined <= {svg.strip() for svg in icons.values()}, inlined - set(icons.values())
+    assert not re.findall(r'url\("(?!data:)', css)
 
 
 def test_quick_exit_is_at_the_top_of_every_page(example: Built) -> None:
@@ -255,12 +257,13 @@ def test_untranslated_page_falls_back_with_notice_and_its_own_lang(example: Buil
     html = page(example, "sw", "about").read_text()
     assert 'class="admonition note cp-notice"' in html
     assert '<div dir="ltr" lang="en">' in html or '<div lang="en" dir="ltr">' in html
-    # a translated page has no notice
-    assert "cp-notice" not in page(example, "es", "about").read_text()
+    # a translated page has no notice of English text (one of a changed source, maybe)
+    partial = 'class="admonition note cp-notice"'
+    assert partial not in page(example, "es", "about").read_text()
     # the signs page says so when its "If you are struggling yourself" box is still in English
     ar = yaml.safe_load((ROOT / "content/ar/toolkit.yml").read_text()) or {}
     ar_signs = page(example, "ar", "signs").read_text()
-    assert ("cp-notice" in ar_signs) == (not (ar.get("self_help") or {}).get("text")), "ar signs notice"
+    assert (partial in ar_signs) == (not (ar.get("self_help") or {}).get("text")), "ar signs notice"
 
 
 def test_fallback_text_inside_a_page_is_marked_english(example: Built) -> None:
@@ -334,3 +337,18 @@ def test_build_never_writes_to_sources(example: Built) -> None:
             if source.is_file():
                 copy = example.root / source.relative_to(ROOT)
                 assert copy.read_bytes() == source.read_bytes(), copy
+
+
+def test_check_refuses_a_colour_white_text_cannot_be_read_on(tmp_path: Path) -> None:
+    from conftest import copy_toolkit, run_build
+
+    root = copy_toolkit(tmp_path / "toolkit")
+    settings = root / "mkdocs.yml"
+    original = settings.read_text(encoding="utf-8")
+    for colour, expected in (("#7fd1c8", "a contrast of 1.77:1"), ("teal", "is not written as #rrggbb")):
+        settings.write_text(re.sub(r'carepath_colour: "[^"]*"', f'carepath_colour: "{colour}"', original),
+                            encoding="utf-8")
+        result = run_build(root, "check")
+        assert result.returncode == 1 and "mkdocs.yml:" in result.stderr and expected in result.stderr, result.stderr
+        if colour.startswith("#"):
+            assert "choose a darker shade, such as #" in result.stderr, result.stderr

@@ -1,5 +1,5 @@
 /* carepath's additions to Material for MkDocs: search from files, search loaded only when used,
-   keyboard fixes, and the optional quick exit. Loaded before Material's bundle. Talks to no other
+   keyboard fixes, and the quick exit. Loaded before Material's bundle. Talks to no other
    host and stores nothing. */
 (function () {
   "use strict";
@@ -119,7 +119,8 @@
       label.click();
     });
   });
-  /* The menu opened from the keyboard: focus its first link. Escape closes it again. */
+  /* The menu opened from the keyboard: focus its first link. Escape closes it again (with the quick
+     exit on, too: like the search, an open menu closes first, and the next Escape leaves). */
   var drawer = document.getElementById("__drawer");
   var opener = document.querySelector('.md-header label[for="__drawer"]');
   if (drawer && opener) {
@@ -128,7 +129,7 @@
       if (drawer.checked && document.activeElement === opener && first) first.focus();
     });
     document.addEventListener("keydown", function (event) {
-      if (event.key !== "Escape" || !drawer.checked || document.querySelector("[data-cp-exit]")) return;
+      if (event.key !== "Escape" || !drawer.checked) return;
       drawer.checked = false;
       opener.focus();
     });
@@ -151,10 +152,10 @@
     });
   });
 
-  /* Quick exit (mkdocs.yml: extra.carepath_quick_exit). One tap on the control or the Escape key
-     replaces this page by a neutral one. While it is on, moving between pages of the site replaces
-     the current history entry instead of adding one, so the whole visit is a single entry, and
-     after leaving, Back does not come back here (where the browser allows). */
+  /* Quick exit (mkdocs.yml: extra.carepath_quick_exit, on in the example). One tap on the control or
+     the Escape key replaces this page by a neutral one. While it is on, moving between pages of the
+     site replaces the current history entry instead of adding one, so the whole visit is a single
+     entry, and after leaving, Back does not come back here (where the browser allows). */
   var exit = document.querySelector("[data-cp-exit]");
   if (!exit) return;
 
@@ -175,6 +176,7 @@
     if (event.key !== "Escape" || event.defaultPrevented) return;
     var search = document.querySelector("[data-md-toggle=search]");
     if (search && search.checked) return;  // Escape closes the search first; press again to leave
+    if (drawer && drawer.checked) return;  // and the menu, on a narrow screen
     leave();
   }, true);
 
