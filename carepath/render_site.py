@@ -127,7 +127,13 @@ def banner(toolkit: LocalizedToolkit) -> dict[str, Any]:
 def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
     """The per-language values the theme overrides read from `config.extra.carepath`."""
     tag = toolkit.locale.tag
-    names = {"language": toolkit.locale.name, "source_language": language_name(toolkit.source.tag, tag)}
+
+    def notice(key: str) -> dict[str, str]:
+        """A notice that names languages, naming them in the language the sentence is written in."""
+        lang = toolkit.ui(key).lang  # the reader's, or the source's when this language lacks the string
+        names = {"language": language_name(tag, lang), "source_language": language_name(toolkit.source.tag, lang)}
+        return _text(toolkit, toolkit.ui(key, **names))
+
     return {
         "lang": tag,
         "source_lang": toolkit.source.tag,
@@ -141,10 +147,10 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
         "banner": banner(toolkit),
         "example_notice": _text(toolkit, toolkit.ui("example.notice")),
         "notices": {
-            "untranslated": _text(toolkit, toolkit.ui("notice.untranslated", **names)),
-            "partial": _text(toolkit, toolkit.ui("notice.partial", **names)),
-            "outdated": _text(toolkit, toolkit.ui("notice.outdated", **names)),
-            "outdated_link": _text(toolkit, toolkit.ui("notice.outdated_link", **names)),
+            "untranslated": notice("notice.untranslated"),
+            "partial": notice("notice.partial"),
+            "outdated": notice("notice.outdated"),
+            "outdated_link": notice("notice.outdated_link"),
         },
         "print_title": _text(toolkit, toolkit.ui("print.title")),
     }

@@ -334,3 +334,19 @@ def test_po_import_into_a_new_locale_fills_the_commented_template_in_place(tmp_p
     assert lines[place] == '  exit.label: "Ka bax boggan"'
     assert "ui:" in lines and "# ui:" not in lines
     assert run_build(root, "check", "--today", "2026-11-20").returncode == 0
+
+
+def test_notices_name_languages_in_the_language_of_the_sentence(tmp_path: Path) -> None:
+    """No English sentence naming a language in another: Somali without its own notice gets 'Somali'."""
+    from carepath.load import load_sources
+    from carepath.model import build_model
+    from carepath.render_site import theme_strings
+
+    root = copy_toolkit(tmp_path / "toolkit")
+    assert run_build(root, "new-locale", "so").returncode == 0
+    sources, _ = load_sources(root)
+    toolkits = {t.locale.tag: t for t in build_model(sources).toolkits}
+    somali = theme_strings(toolkits["so"])["notices"]["untranslated"]
+    assert somali["lang"] == "en" and "Somali" in somali["value"] and "Soomaali" not in somali["value"]
+    spanish = theme_strings(toolkits["es"])["notices"]["untranslated"]
+    assert spanish["lang"] == "es" and "Español" not in spanish["value"], spanish
