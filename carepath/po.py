@@ -27,6 +27,7 @@ from carepath.translation import (
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+PLURAL_FORM = re.compile(r"\.(zero|one|two|few|many|other)$")
 
 
 @dataclass
@@ -98,7 +99,9 @@ def _entries(unit: Unit, own: Unit | None, fuzzy: bool, source_file: str) -> lis
         )
         if fuzzy and translation:
             entry.flags.append("fuzzy")
-        if PLACEHOLDER.search(source):  # msgfmt -c and translation platforms then check the placeholders too
+        # msgfmt -c and translation platforms then check the placeholders too; not on plural forms, which
+        # may leave out {count} (Arabic writes "two pages" as one word)
+        if PLACEHOLDER.search(source) and not PLURAL_FORM.search(context):
             entry.flags.append("python-brace-format")
         entries.append(entry)
     return entries
