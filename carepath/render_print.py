@@ -35,7 +35,7 @@ from markupsafe import Markup, escape
 from carepath import formatting
 from carepath.check_paths import publishable
 from carepath.fetch import ResourceRefused, SandboxFetcher
-from carepath.fonts import FontCatalog, install_hint
+from carepath.fonts import FontCatalog, FontFace, install_hint
 from carepath.markup import converter, render
 from carepath.model import (
     HANDOUTS,
@@ -53,7 +53,6 @@ from carepath.model import (
 )
 from carepath.templating import make_environment
 
-FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 # Characters a family name may hold: it is written unescaped into a CSS string by the template.
 FAMILY_NAME = re.compile(r"^[\w \-.]+$")
 # Bump when the way carepath turns HTML into a PDF changes, so that cached PDFs are not reused.
@@ -103,56 +102,8 @@ class QrCode:
         return re.sub(r"^https?://", "", self.url).rstrip("/")
 
 
-@dataclass(frozen=True)
-class FontFace:
-    """One font file of a family, as a CSS @font-face rule needs it."""
-
-    family: str
-    path: Path
-    style: str  # normal | italic
-    weight: int | None  # None for a variable font, which covers every weight
-
-    @property
-    def url(self) -> str:
-        """The file:// URL WeasyPrint loads the font from."""
-        return self.path.as_uri()
-
-
 class FontNotFound(Exception):
     """A language names a font family that neither print/fonts/ nor an installed fontpkg package has."""
-
-
-def _family_of(font: TTFont) -> str:
-    """A font's family name: the typographic family (name ID 16), else the legacy one (ID 1)."""
-    name = font["name"]
-    return str(name.getDebugName(16) or name.getDebugName(1) or "")
-
-
-def _face_of(path: Path, font: TTFont) -> FontFace:
-    """The @font-face description of a font file read with fontTools."""
-    os2 = font["OS/2"] if "OS/2" in font else None
-    italic = bool(os2 and os2.fsSelection & 1) or bool(font["head"].macStyle & 2)
-    variable = "fvar" in font and any(a.axisTag == "wght" for a in font["fvar"].axes)
-    # WeasyPrint 70 only accepts weights 100, 200 ... 900 in @font-face
-    weight = None if variable or os2 is None else min(900, max(100, round(os2.usWeightClass / 100) * 100))
-    return FontFace(_family_of(font), path, "italic" if italic else "normal", weight)
-
-
-@cache
-def vendored_fonts(folder: Path) -> dict[str, tuple[FontFace, ...]]:
-    """Font files dropped in `folder` (print/fonts/), by family name."""
-    found: dict[str, list[FontFace]] = {}
-    if not folder.is_dir():
-        return {}
-    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in FONT_SUFFIXES):
-        if path.suffix.lower() in (".ttc", ".otc"):
-            fonts = list(TTCollection(str(path), lazy=True).fonts)[:1]  # WeasyPrint loads the first font
-        else:
-            fonts = [TTFont(str(path), lazy=True)]
-        for font in fonts:
-            face = _face_of(path.resolve(), font)
-            found.setdefault(face.family, []).append(face)
-    return {family: tuple(faces) for family, faces in found.items()}
 
 
 def family_faces(family: str, folder: Path) -> tuple[FontFace, ...]:
@@ -162,7 +113,7 @@ def family_faces(family: str, folder: Path) -> tuple[FontFace, ...]:
     faces = FontCatalog(folder).faces(family)  # the check named a missing family, with its pip line
     if faces is None:
         raise FontNotFound(f"font family {family!r} is not installed: {install_hint(family)}")
-    return tuple(FontFace(f.family, f.path, f.style, f.weight) for f in faces)
+    return faces
 
 
 def job_families(toolkit: LocalizedToolkit) -> list[str]:
