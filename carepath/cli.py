@@ -37,7 +37,8 @@ def _date(value: str) -> dt.date:
 
 def _checked_sources(root: Path) -> Sources | None:
     """The toolkit's sources, or None after printing the errors that keep a command from using them."""
-    sources, report = commands.check(root)
+    checked = commands.check(commands.CheckOptions(root))
+    sources, report = checked.sources, checked.report
     if report.errors:
         _print_report(report, False)
         return None
@@ -46,7 +47,7 @@ def _checked_sources(root: Path) -> Sources | None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the toolkit without writing anything."""
-    _, report = commands.check(args.root, args.today, args.release)
+    report = commands.check(commands.CheckOptions(args.root, args.today, args.release, args.strict)).report
     _print_report(report, args.strict)
     return 1 if report.failed(args.strict) else 0
 
@@ -55,9 +56,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Build the website and every PDF into the site folder."""
     site_dir = (args.site_dir or args.root / "site").resolve()
     try:
-        result = commands.build(
-            args.root, site_dir, _progress, args.strict, args.workers, args.today, args.release
-        )
+        result = commands.build(commands.BuildOptions(
+            args.root, args.today, args.release, args.strict, site_dir=site_dir, workers=args.workers
+        ), _progress)
     except ToolkitError as error:
         _print_report(error.report, args.strict)
         print(text("build.stopped"), file=sys.stderr)
@@ -90,7 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def rebuild() -> None:
         """Rebuild after a change; report problems instead of stopping the server."""
         try:
-            commands.build(args.root, site_dir, _progress, workers=args.workers)
+            commands.build(commands.BuildOptions(args.root, site_dir=site_dir, workers=args.workers), _progress)
         except ToolkitError as error:
             _print_report(error.report, False)
             print(text("serve.not_rebuilt"), file=sys.stderr)
@@ -112,7 +113,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print what each language has translated, what is missing and what is outdated."""
-    from carepath.translation import all_status, mark_current, record_new, status_json
+    from carepath.l10n.translation import all_status, mark_current, record_new, status_json
 
     sources = _checked_sources(args.root)
     if sources is None:
@@ -167,13 +168,14 @@ def _installed(package: str) -> bool:
 
 def cmd_new_locale(args: argparse.Namespace) -> int:
     """Create a new language's locales/ entry and translator files."""
-    from carepath.new_locale import create_locale, valid_tag
+    from carepath.l10n.new_locale import create_locale, valid_tag
 
     if not valid_tag(args.tag):
         print(f"new-locale: '{args.tag}' is not a valid BCP 47 language tag (e.g. so, pt-BR, zh-Hant)",
               file=sys.stderr)
         return 1
-    sources, report = commands.check(args.root)
+    checked = commands.check(commands.CheckOptions(args.root))
+    sources, report = checked.sources, checked.report
     if "toolkit" not in sources.neutral:
         _print_report(report, False)
         return 1
@@ -198,7 +200,7 @@ def cmd_new_locale(args: argparse.Namespace) -> int:
 
 def cmd_export_po(args: argparse.Namespace) -> int:
     """Write PO files for a language."""
-    from carepath.po import export_po
+    from carepath.l10n.po import export_po
 
     sources = _checked_sources(args.root)
     if sources is None:
@@ -211,7 +213,7 @@ def cmd_export_po(args: argparse.Namespace) -> int:
 
 def cmd_import_po(args: argparse.Namespace) -> int:
     """Write the translations of PO files back into a language's files."""
-    from carepath.po import import_po
+    from carepath.l10n.po import import_po
 
     sources = _checked_sources(args.root)
     if sources is None:
@@ -221,7 +223,7 @@ def cmd_import_po(args: argparse.Namespace) -> int:
     for path in result.files:
         print(f"  updated {path}")
     print(f"imported {result.units} newly translated or reviewed texts into {len(result.files)} files")
-    _, after = commands.check(args.root)
+    after = commands.check(commands.CheckOptions(args.root)).report
     if after.errors:
         _print_report(after, False)
         return 1

@@ -14,18 +14,18 @@ from typing import Any
 
 from jinja2.exceptions import SecurityError
 
-from carepath.fetch import ResourceRefused
-from carepath.glyphs import check_glyphs
+from carepath.checks import run_checks
+from carepath.checks.glyphs import check_glyphs
+from carepath.l10n.translation import LocaleStatus, all_status, outdated_keys
 from carepath.load import Sources, load_sources
 from carepath.messages import problem
 from carepath.model import Model, build_model
 from carepath.problems import Report, ToolkitError
-from carepath.render_site import render_site
+from carepath.render.site import render_site
 from carepath.settings import site_settings
-from carepath.site_hooks import UnsafePage
-from carepath.translation import LocaleStatus, all_status, outdated_keys
-from carepath.validate import validate
-from carepath.write import move_tree, publish, recover, run_mkdocs, split_search_index, write_site_sources
+from carepath.write.fetch import ResourceRefused
+from carepath.write.hooks import UnsafePage
+from carepath.write.site import move_tree, publish, recover, run_mkdocs, split_search_index, write_site_sources
 
 Progress = Callable[[str], None]
 
@@ -42,20 +42,50 @@ class BuildResult:
     search_entries: dict[str, int] = field(default_factory=dict)
 
 
-def check(root: Path, today: dt.date | None = None, release: bool = False) -> tuple[Sources, Report]:
-    """Load and validate a toolkit; the report holds every problem found."""
-    sources, problems = load_sources(root)
-    found = [*problems, *validate(sources, today, release)]
-    return sources, Report(list(dict.fromkeys(found)))  # a problem found at load and by a check: once
+@dataclass(frozen=True)
+class CheckOptions:
+    """What `check` looks at, and how strictly."""
+
+    root: Path
+    today: dt.date | None = None  # the date freshness is judged on (tests pin it)
+    release: bool = False  # publishing rules: stale services and example data are errors
+    strict: bool = False  # warnings fail too
 
 
-def load_model(
-    root: Path, strict: bool = False, today: dt.date | None = None, release: bool = False
-) -> tuple[Sources, Model, list[LocaleStatus], Report]:
+@dataclass(frozen=True)
+class BuildOptions(CheckOptions):
+    """What `build` makes, and where."""
+
+    site_dir: Path | None = None  # default: ROOT/site
+    workers: int | None = None  # processes for PDFs (None: one per core)
+
+
+@dataclass
+class CheckResult:
+    """The sources that were read and every problem found in them."""
+
+    sources: Sources
+    report: Report
+
+    def failed(self, strict: bool = False) -> bool:
+        """Whether the problems stop a build (errors, or warnings too when `strict`)."""
+        return self.report.failed(strict)
+
+
+def check(options: CheckOptions) -> CheckResult:
+    """Load a toolkit and run the one gate of checks on it; the report holds every problem found."""
+    sources, problems = load_sources(options.root)
+    found = [*problems, *run_checks(sources, options.today, options.release)]
+    return CheckResult(sources, Report(list(dict.fromkeys(found))))  # a problem found at load and by a check: once
+
+
+def load_model(options: CheckOptions) -> tuple[Sources, Model, list[LocaleStatus], Report]:
     """Check a toolkit and build its model and translation status, or raise ToolkitError."""
-    sources, report = check(root, today, release)
-    if report.failed(strict):
+    checked = check(options)
+    sources, report = checked.sources, checked.report
+    if report.failed(options.strict):
         raise ToolkitError(report)
+    root = options.root
     statuses = all_status(sources, root)
     model = build_model(sources, {s.tag: outdated_keys(s) for s in statuses})
     return sources, model, statuses, report
@@ -67,18 +97,17 @@ def user_mkdocs_config(sources: Sources) -> dict[str, Any]:
     return site_settings(data if isinstance(data, dict) else {})
 
 
-def build(
-    root: Path, site_dir: Path, progress: Progress = lambda _: None, strict: bool = False,
-    workers: int | None = None, today: dt.date | None = None, release: bool = False,
-) -> BuildResult:
-    """Check, render and write the whole site with its PDFs; `site_dir` changes only on success."""
-    from carepath.pdf import write_pdfs
-    from carepath.render_print import render_print
+def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
+    """Check, render and write the whole site with its PDFs; the site folder changes only on success."""
+    from carepath.render.print_kit import render_print
+    from carepath.write.pdf import write_pdfs
 
+    root, workers = options.root, options.workers
+    site_dir = (options.site_dir or root / "site").resolve()
     started = time.perf_counter()
     recover(site_dir)
     progress("checking sources")
-    sources, model, statuses, report = load_model(root, strict, today, release)
+    sources, model, statuses, report = load_model(options)
     result = BuildResult(report)
     result.seconds["check"] = time.perf_counter() - started
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from carepath.check_paths import MAX_FILE_BYTES, check_pages_folders, inside, linked
-from carepath.check_text import Lines, hidden_problem
+from carepath.checks.paths import MAX_FILE_BYTES, check_pages_folders, inside, linked
+from carepath.checks.text import Lines, hidden_problem
 from carepath.messages import fragment, problem
 from carepath.problems import Problem, relative
 
@@ -381,8 +381,8 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
 
 
 def _check_records(folder: Path, root: Path) -> list[Problem]:
-    """A language's translation records are read by carepath.translation: hold them to the same limits first."""
-    from carepath.translation import RECORDS_FILE  # imported here: carepath.translation imports this module
+    """A language's translation records are read by carepath.l10n.translation: hold them to the same limits first."""
+    from carepath.l10n.translation import RECORDS_FILE  # imported here: carepath.l10n.translation imports this module
 
     path = folder / RECORDS_FILE
     return read_yaml(path, root)[1] if path.exists() or path.is_symlink() else []

@@ -93,12 +93,12 @@ def site_pages(site: Path) -> list[Path]:
 
 def build_site_unchecked(root: Path, out: Path) -> Path:
     """Build only the website of a toolkit, in-process and without the check (as if it had a hole): seconds."""
+    from carepath.l10n.translation import all_status
     from carepath.load import load_sources
     from carepath.model import build_model
-    from carepath.render_site import render_site
+    from carepath.render.site import render_site
     from carepath.settings import site_settings
-    from carepath.translation import all_status
-    from carepath.write import run_mkdocs, write_site_sources
+    from carepath.write.site import run_mkdocs, write_site_sources
 
     sources, _ = load_sources(root)
     model = build_model(sources)

@@ -20,7 +20,7 @@ from test_check import COUNT, apply_case, check, matches, reported
 from carepath.load import load_sources
 from carepath.model import build_model
 from carepath.settings import site_settings
-from carepath.site_hooks import UnsafePage, _hash, known_scripts, lock_down
+from carepath.write.hooks import UnsafePage, _hash, known_scripts, lock_down
 
 ATTACKS = Path(__file__).parent / "attacks"
 CASES = sorted(p.name for p in ATTACKS.iterdir() if (p / "expect.yml").is_file()) if ATTACKS.is_dir() else []
@@ -198,9 +198,9 @@ def test_a_clean_page_gets_its_policy() -> None:
 
 def test_attacked_booklet_is_clean_and_loads_only_its_own_files(tmp_path: Path) -> None:
     """The print kit cleans the same pages the same way: the booklet's HTML is inert, its PDF reads no secret."""
-    from carepath.fetch import ResourceRefused, SandboxFetcher
-    from carepath.pdf import render_pdf
-    from carepath.render_print import render_print
+    from carepath.render.print_kit import render_print
+    from carepath.write.fetch import ResourceRefused, SandboxFetcher
+    from carepath.write.pdf import render_pdf
 
     root = copy_toolkit(tmp_path / "toolkit")
     _attack(root)
@@ -233,7 +233,7 @@ def test_template_overrides_run_in_the_jinja_sandbox(template: str, tmp_path: Pa
     """A toolkit's template override reaches no Python internals (os.environ through __globals__)."""
     from jinja2.exceptions import SecurityError
 
-    from carepath.render_print import render_print
+    from carepath.render.print_kit import render_print
 
     root = copy_toolkit(tmp_path / "toolkit")
     path = root / template

@@ -160,7 +160,7 @@ def record_scripts(context: BrowserContext, page: Page, url: str) -> list[dict[s
 
 def judge_scripts(parsed: list[dict[str, Any]], url: str, relative: str) -> tuple[list[str], list[str]]:
     """The scripts that ran on a page, and those among them that are neither carepath's nor the theme's."""
-    from carepath.site_hooks import known_scripts
+    from carepath.write.hooks import known_scripts
 
     depth = relative.count("/")
     known = known_scripts("/".join([".."] * depth) or ".")

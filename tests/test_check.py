@@ -35,9 +35,9 @@ import yaml
 from conftest import ROOT, copy_toolkit, run_build
 
 from carepath import commands
+from carepath.checks.schema import load_schema, validate
 from carepath.load import load_sources
 from carepath.model import parse_phone
-from carepath.validate import load_schema, validate
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if (p / "expect.yml").is_file())
@@ -244,7 +244,7 @@ def test_the_published_schema_is_the_one_that_validates(tmp_path: Path) -> None:
     """Editors read the schema each example file names; check uses that very file, and only it."""
     import json
 
-    from carepath import validate as validate_module
+    from carepath.checks import schema as validate_module
 
     named = 0
     for path in sorted([*ROOT.glob("content/*.yml"), *ROOT.glob("content/en/*.yml"), *ROOT.glob("locales/*.yml")]):
@@ -416,7 +416,7 @@ def test_interrupted_build_keeps_the_previous_site(built: Path, tmp_path: Path) 
 def test_check_runs_validate_even_when_files_fail_to_load(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     (root / "content/services.yml").write_text("services: [\n", encoding="utf-8")
-    _, report = commands.check(root, dt.date.fromisoformat(TODAY))
+    report = commands.check(commands.CheckOptions(root, dt.date.fromisoformat(TODAY))).report
     assert [p.code for p in report.problems] == ["yaml.syntax"], [p.format() for p in report.problems]
 
 

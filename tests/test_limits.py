@@ -13,9 +13,9 @@ from conftest import copy_toolkit
 from test_check import TODAY
 
 from carepath import commands, load
-from carepath.check_paths import content_kind, publishable
+from carepath.checks.paths import content_kind, publishable
 from carepath.load import markdown_depth, parse_yaml, read_markdown
-from carepath.render_site import page_assets
+from carepath.render.site import page_assets
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
@@ -148,7 +148,7 @@ def test_a_link_inside_the_repository_is_never_read(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     (root / ".env").write_text("TOKEN=not-a-secret\u200b committed suicide\n", encoding="utf-8")
     (root / "content/en/pages/notes.md").symlink_to("../../../.env")
-    _, report = commands.check(root, dt.date.fromisoformat(TODAY))
+    report = commands.check(commands.CheckOptions(root, dt.date.fromisoformat(TODAY))).report
     about_the_link = [p for p in report.problems if p.path == "content/en/pages/notes.md"]
     assert codes(about_the_link) == ["path.symlink"], [p.format() for p in about_the_link]
 
@@ -167,7 +167,7 @@ def test_check_reads_no_more_than_the_size_limit(tmp_path: Path) -> None:
 
 def test_a_file_full_of_hidden_characters_is_reported_briefly(tmp_path: Path) -> None:
     """600,000 zero-width spaces give one screenful of problems, not 600,000 lines."""
-    from carepath.check_text import MAX_HIDDEN_PER_FILE, hidden_characters
+    from carepath.checks.text import MAX_HIDDEN_PER_FILE, hidden_characters
 
     problems = hidden_characters("a\u200b" * 600_000, "content/en/pages/x.md")
     assert len(problems) == MAX_HIDDEN_PER_FILE

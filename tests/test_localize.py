@@ -284,8 +284,8 @@ def test_every_script_prints_from_packaged_fonts(tag: str, tmp_path: Path) -> No
     from carepath.fonts import FontCatalog
     from carepath.load import load_sources
     from carepath.model import build_model
-    from carepath.pdf import render_pdf
-    from carepath.render_print import missing_glyphs, render_print
+    from carepath.render.print_kit import missing_glyphs, render_print
+    from carepath.write.pdf import render_pdf
 
     title, package, font = SCRIPT_SAMPLES[tag]
     root = copy_toolkit(tmp_path / "toolkit")
@@ -342,7 +342,7 @@ def test_notices_name_languages_in_the_language_of_the_sentence(tmp_path: Path) 
     """No English sentence naming a language in another: Somali without its own notice gets 'Somali'."""
     from carepath.load import load_sources
     from carepath.model import build_model
-    from carepath.render_site import theme_strings
+    from carepath.render.site import theme_strings
 
     root = copy_toolkit(tmp_path / "toolkit")
     assert run_build(root, "new-locale", "so").returncode == 0

@@ -9,11 +9,11 @@ import pytest
 from conftest import ROOT, copy_toolkit
 from test_check import COUNT, apply_case, check, matches, reported
 
-from carepath.check_placeholders import Finding, check_source, check_translation
+from carepath.checks.placeholders import Finding, check_source, check_translation
 from carepath.load import load_sources
 from carepath.model import LocalizedToolkit, Text, build_model
 from carepath.placeholders import PlaceholderError, fill, placeholders
-from carepath.render_site import pdf_label
+from carepath.render.site import pdf_label
 
 ATTACKS = Path(__file__).parent / "attacks"
 # this file's own attack cases; tests/test_attacks.py runs every case, this checks their exact count too

@@ -37,8 +37,7 @@ from carepath.model import (
     cards_path,
     handout_path,
 )
-from carepath.pdf import PdfStats, write_pdfs
-from carepath.render_print import (
+from carepath.render.print_kit import (
     NO_SITE_URL,
     FontNotFound,
     PrintJob,
@@ -50,6 +49,7 @@ from carepath.render_print import (
     render_print,
     smart_quotes,
 )
+from carepath.write.pdf import PdfStats, write_pdfs
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]

@@ -23,11 +23,11 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
-from carepath.fetch import ResourceRefused, SandboxFetcher
 from carepath.load import load_sources
 from carepath.model import Model, build_model
-from carepath.pdf import render_pdf, write_pdfs
-from carepath.render_print import PrintJob, render_print
+from carepath.render.print_kit import PrintJob, render_print
+from carepath.write.fetch import ResourceRefused, SandboxFetcher
+from carepath.write.pdf import render_pdf, write_pdfs
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
@@ -240,7 +240,7 @@ def test_refusals_survive_the_worker_process(toolkit: Path, listener: Listener, 
 LENIENT = """
 import json, sys
 from weasyprint import HTML
-from carepath.fetch import SandboxFetcher
+from carepath.write.fetch import SandboxFetcher
 html, base_url, allowed, out = json.loads(sys.stdin.read())
 fetcher = SandboxFetcher(allowed, "print/attack-a4.pdf")
 HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(out, pdf_variant="pdf/ua-1")

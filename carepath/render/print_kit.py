@@ -1,7 +1,7 @@
 """Render stage (print): the print kit of every language as HTML documents for WeasyPrint.
 
 Per language and paper size: one handout per topic, the booklet of the whole toolkit and a sheet of pocket
-cards. Pure: it reads templates, stylesheets and fonts, and writes nothing. carepath.pdf makes the PDFs.
+cards. Pure: it reads templates, stylesheets and fonts, and writes nothing. carepath.write.pdf makes the PDFs.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from carepath import formatting
-from carepath.check_paths import publishable
-from carepath.fetch import ResourceRefused, SandboxFetcher
+from carepath.checks.paths import publishable
 from carepath.fonts import FontCatalog, FontFace, install_hint
 from carepath.markup import converter, render
 from carepath.model import (
@@ -51,7 +50,8 @@ from carepath.model import (
     handout_path,
     locale_prefix,
 )
-from carepath.templating import make_environment
+from carepath.render.templating import make_environment
+from carepath.write.fetch import ResourceRefused, SandboxFetcher
 
 # Characters a family name may hold: it is written unescaped into a CSS string by the template.
 FAMILY_NAME = re.compile(r"^[\w \-.]+$")
@@ -77,7 +77,7 @@ class PrintJob:
     kind: str = "handout"  # handout | booklet | cards
     paper: str = "a4"
     url: str | None = None  # the web page its QR code opens (None: no QR code)
-    # What the PDF renderer may load (carepath.fetch): absolute paths, a folder ends with "/". Empty: nothing.
+    # What the PDF renderer may load (carepath.write.fetch): absolute paths, a folder ends with "/". Empty: nothing.
     allowed: tuple[str, ...] = ()
 
 
@@ -143,7 +143,7 @@ def weasyprint_version() -> str:
 def servable_files(folder: Path, root: Path) -> list[tuple[str, str]]:
     """What the sandboxed fetcher could serve from `folder`: (path from root, sha256) of each file.
 
-    Regular files only, hidden ones and everything behind a symbolic link left out, as carepath.fetch
+    Regular files only, hidden ones and everything behind a symbolic link left out, as carepath.write.fetch
     does; read now, not cached, since `serve` rebuilds in the same process after a file changes.
     """
     if folder.is_symlink() or not folder.is_dir():
@@ -514,7 +514,7 @@ def render_print(
         home = page_url(online, toolkit) if online else None
         chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages)}
         # print/ (CSS, icons), the free pages' images in this language and the source language (pages that
-        # fell back), and the exact font files: nothing else (carepath.fetch).
+        # fell back), and the exact font files: nothing else (carepath.write.fetch).
         page_langs = dict.fromkeys([toolkit.locale.tag, toolkit.source.tag, *(page.lang for page in toolkit.pages)])
         folders = ["print", *(f"content/{lang}/pages" for lang in page_langs)]
         for name in folders:

@@ -14,7 +14,7 @@ from babel import UnknownLocaleError
 
 from carepath.load import Sources
 
-SCRIPTS_FILE = Path(__file__).parent / "data" / "scripts.yml"
+SCRIPTS_FILE = Path(__file__).parents[1] / "data" / "scripts.yml"
 
 
 @dataclass

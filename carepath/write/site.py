@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from carepath.model import Model, locale_prefix
-from carepath.render_site import LUNR_LANGUAGES, SiteSources
+from carepath.render.site import LUNR_LANGUAGES, SiteSources
 
 
 def write_site_sources(site: SiteSources, work: Path) -> Path:

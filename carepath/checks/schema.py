@@ -15,14 +15,14 @@ import jsonschema
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
-from carepath.check_crisis import check_crisis, check_needs
-from carepath.check_fonts import check_fonts
-from carepath.check_links import Finding, email_findings, example_findings, tag_findings, url_findings
-from carepath.check_markdown import check_markdown
-from carepath.check_paths import check_symlinks
-from carepath.check_placeholders import check_placeholders
-from carepath.check_settings import check_settings
-from carepath.check_text import check_text
+from carepath.checks.crisis import check_crisis, check_needs
+from carepath.checks.fonts import check_fonts
+from carepath.checks.links import Finding, email_findings, example_findings, tag_findings, url_findings
+from carepath.checks.markdown import check_markdown
+from carepath.checks.paths import check_symlinks
+from carepath.checks.placeholders import check_placeholders
+from carepath.checks.settings import check_settings
+from carepath.checks.text import check_text
 from carepath.fonts import FontCatalog
 from carepath.load import Sources, YamlFile
 from carepath.messages import fragment, problem
@@ -31,7 +31,7 @@ from carepath.problems import Problem
 # Paths of values the schema already found wrong, per file: later checks leave them alone.
 Failed = set[tuple[str, tuple[str | int, ...]]]
 
-SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMAS = Path(__file__).parents[1] / "schemas"
 TYPE_NAMES = {
     "string": "text", "object": "a group of fields (key: value lines)", "array": "a list (lines starting with '- ')",
     "integer": "a whole number", "boolean": "true or false", "number": "a number", "null": "nothing",

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from carepath.check_markdown import strings
-from carepath.check_text import Lines
+from carepath.checks.markdown import strings
+from carepath.checks.text import Lines
 from carepath.load import Sources, YamlFile
 from carepath.messages import fragment, problem
 from carepath.placeholders import NAME, Field, Scan, scan

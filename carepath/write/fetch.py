@@ -3,7 +3,7 @@
 Content is untrusted and CI builds it with secrets around, while WeasyPrint's own fetcher reads any file:,
 http:, https:, ftp: or data: address a page names. SandboxFetcher serves a file only when its path, with
 no '..', no symbolic link anywhere and no hidden part, lies inside the folders or is one of the files the
-job allows; anything else is refused and recorded, and carepath.pdf fails the job with the refusals.
+job allows; anything else is refused and recorded, and carepath.write.pdf fails the job with the refusals.
 """
 
 from __future__ import annotations

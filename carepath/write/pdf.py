@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from carepath.render_print import PrintJob
+from carepath.render.print_kit import PrintJob
 
 if TYPE_CHECKING:  # WeasyPrint takes half a second to import: only workers import it
     from weasyprint import HTML
 
-    from carepath.fetch import SandboxFetcher
+    from carepath.write.fetch import SandboxFetcher
 
 # A fontconfig configuration without any font folder: WeasyPrint then sees only the @font-face fonts
 # of the handout, so a PDF never depends on (nor silently falls back to) the fonts of this machine.
@@ -95,7 +95,7 @@ def render_pdf(job: PrintJob, fetcher: SandboxFetcher | None = None) -> tuple[by
     """
     from weasyprint import HTML
 
-    from carepath.fetch import ResourceRefused, SandboxFetcher
+    from carepath.write.fetch import ResourceRefused, SandboxFetcher
 
     fetcher = fetcher or SandboxFetcher(job.allowed, job.path)
     html = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)

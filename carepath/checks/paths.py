@@ -186,7 +186,7 @@ def reserved_page_names() -> dict[str, str]:
     """Page names taken by the site itself (case-folded), each with what takes it, as words."""
     # imported here: model and render_site import load, which imports this module
     from carepath.model import TOPIC_FILES
-    from carepath.render_site import PRINT_KIT_PAGE, STATUS_PAGE
+    from carepath.render.site import PRINT_KIT_PAGE, STATUS_PAGE
 
     pages = ["index", *TOPIC_FILES.values(), PRINT_KIT_PAGE, STATUS_PAGE, "404"]
     names = {name.casefold(): fragment("reserved.page", name=name) for name in pages}

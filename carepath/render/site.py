@@ -15,6 +15,7 @@ from jinja2.runtime import Context
 
 from carepath import formatting
 from carepath.formatting import file_size, language_name, plural_category
+from carepath.l10n.translation import LocaleStatus
 from carepath.markup import escape, mkdocs_extensions
 from carepath.model import (
     HANDOUTS,
@@ -31,12 +32,11 @@ from carepath.model import (
     locale_prefix,
 )
 from carepath.placeholders import fill
+from carepath.render.templating import direction_of, make_environment, plain_text
 from carepath.settings import DEFAULT_COLOUR, colour_ok, mix
-from carepath.templating import direction_of, make_environment, plain_text
-from carepath.translation import LocaleStatus
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
-HOOKS = Path(__file__).parent / "site_hooks.py"
+HOOKS = Path(__file__).parents[1] / "write" / "hooks.py"
 STYLESHEET = "assets/stylesheets/carepath.css"
 PRINT_KIT_PAGE = "print-kit"
 STATUS_PAGE = "translation-status"  # for translators; published in every language, left out of the navigation
@@ -446,7 +446,7 @@ def page_assets(model: Model, content: Path) -> dict[str, Path]:
     Only what check_pages_folders allows is copied (no link, hidden file, script, HTML or SVG), even if the
     check was skipped: whatever lies in this folder would otherwise be published.
     """
-    from carepath.check_paths import linked, publishable  # imported here: only this function needs them
+    from carepath.checks.paths import linked, publishable  # imported here: only this function needs them
 
     copies: dict[str, Path] = {}
     for toolkit in model.toolkits:

@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
-from carepath.check_paths import readable
+from carepath.checks.paths import readable
 from carepath.messages import fragment, problem
 from carepath.problems import Problem, relative
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 # Characters that change the direction text is shown in: embeddings, overrides and isolates.
 BIDI = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])

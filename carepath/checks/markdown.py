@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import markdown
 
-from carepath.check_links import (
+from carepath.checks.links import (
     SCRIPT_SCHEMES,
     WEB_SCHEMES,
     Finding,
@@ -22,8 +22,8 @@ from carepath.check_links import (
     tel_findings,
     url_findings,
 )
-from carepath.check_paths import inside, lexically_inside, shown
-from carepath.check_text import Lines
+from carepath.checks.paths import inside, lexically_inside, shown
+from carepath.checks.text import Lines
 from carepath.load import MarkdownFile, Sources, YamlFile
 from carepath.markup import (
     ALLOWED_TAGS,

@@ -15,8 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from carepath.load import Sources
-from carepath.translation import (
+from carepath.l10n.translation import (
     UI_FILE,
     Unit,
     fingerprint,
@@ -24,6 +23,7 @@ from carepath.translation import (
     units,
     write_records,
 )
+from carepath.load import Sources
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

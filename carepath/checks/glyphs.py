@@ -8,13 +8,13 @@ from typing import Any
 
 from fontTools import unicodedata as font_unicodedata
 
+from carepath.l10n.new_locale import scripts
+from carepath.l10n.translation import UI_FILE, units
 from carepath.load import Sources
 from carepath.messages import problem
 from carepath.model import Model
-from carepath.new_locale import scripts
 from carepath.problems import Problem
-from carepath.render_print import family_faces, font_coverage, ignorable, job_families
-from carepath.translation import UI_FILE, units
+from carepath.render.print_kit import family_faces, font_coverage, ignorable, job_families
 
 
 def _strings(value: Any) -> list[str]:

@@ -1,0 +1,1 @@
+"""Localization: translation status, PO files and new languages, over loaded sources."""
