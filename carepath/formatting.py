@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Literal
 
 import langcodes
 from babel import Locale as BabelLocale
@@ -69,7 +70,10 @@ def script_of(tag: str) -> str:
         return "Latn"
 
 
-def list_of(items: list[str], tag: str, style: str = "standard") -> str:
+ListStyle = Literal["standard", "standard-short", "or", "or-short", "unit", "unit-short", "unit-narrow"]
+
+
+def list_of(items: list[str], tag: str, style: ListStyle = "standard") -> str:
     """Items joined the reader's way (CLDR list patterns): 'English, Spanish and Arabic', 'الإنجليزية والعربية'."""
     if not items:
         return ""

@@ -461,8 +461,8 @@ def page_assets(model: Model, content: Path) -> dict[str, Path]:
 
 def identity_css(user_config: dict[str, Any]) -> str:
     """The community's colour as CSS custom properties, for the theme and carepath's own styles."""
-    colour = (user_config.get("extra") or {}).get("carepath_colour")
-    colour = colour.lower() if colour_ok(colour) else DEFAULT_COLOUR
+    chosen = (user_config.get("extra") or {}).get("carepath_colour")
+    colour = chosen.lower() if isinstance(chosen, str) and colour_ok(chosen) else DEFAULT_COLOUR
     values = {
         "cp-colour": colour,
         "cp-colour-dark": mix(colour, "#000000", 0.35),
@@ -508,8 +508,8 @@ def render_site(
     for path, text in render_language_partials(model, templates).items():
         site.files[f"overrides/{path}"] = text
     overrides = templates / "overrides"
-    for path in sorted(p for p in overrides.rglob("*") if p.is_file()):
-        site.copies[f"overrides/{path.relative_to(overrides).as_posix()}"] = path
+    for override in sorted(p for p in overrides.rglob("*") if p.is_file()):
+        site.copies[f"overrides/{override.relative_to(overrides).as_posix()}"] = override
     stylesheet = overrides / STYLESHEET
     if stylesheet.is_file():  # the community's colour first, then carepath's styles that use it: one file
         css = inline_icons(stylesheet.read_text(encoding="utf-8"), stylesheet.parent)
