@@ -188,8 +188,14 @@ def test_services_page_says_who_to_call_then_groups_by_need(example: Built) -> N
             assert html.count(f'<h3 id="{service["id"]}">') == 1, (tag, service["id"])
             group = html.rindex('<h2 id="need-', 0, html.index(f'<h3 id="{service["id"]}">'))
             assert html[group:].startswith(f'<h2 id="need-{service["needs"][0]}"'), (tag, service["id"])
+        # one call button per need (its first service with a phone), the need's other services as links below
         rows = html[summary:html.index("</ul>", summary)]
-        assert rows.count('href="tel:') == 1 + sum(len(s["needs"]) for s in services if s.get("phone")), tag
+        needs = [n for n in toolkit["needs"] if any(n in s["needs"] and s.get("phone") for s in services)]
+        assert rows.count('href="tel:') == 1 + len(needs), tag
+        for need in needs:  # every service that helps with a need is reachable from its row
+            helpers = [s for s in services if need in s["needs"]]
+            first = next(s for s in helpers if s.get("phone"))
+            assert all(f'href="#{s["id"]}"' in rows for s in helpers if s is not first), (tag, need)
 
 
 def test_lists_and_separators_are_each_languages_own(example: Built) -> None:
