@@ -43,6 +43,18 @@ def best(runs: int, prepare, command: list[str], env: dict[str, str] | None = No
     return min(times)
 
 
+def english_pages(root: Path, work: Path) -> Path:
+    """carepath's generated pages of the source language, written as MkDocs sources under `work` (no PDFs)."""
+    sys.path.insert(0, str(ROOT))
+    from carepath import commands
+    from carepath.render.site import render_site
+    from carepath.write.site import write_site_sources
+
+    sources, model, statuses, _ = commands.load_model(commands.CheckOptions(root))
+    site = render_site(model, root / "templates", commands.user_mkdocs_config(sources), statuses, {}, root / "content")
+    write_site_sources(site, work)
+    return work / "docs" / model.source.locale.tag
+
 def main() -> int:
     """Run the benchmark and print its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -76,7 +88,7 @@ def main() -> int:
 
         # baseline: carepath's generated English pages built by plain MkDocs + Material
         plain = Path(tmp) / "plain"
-        shutil.copytree(root / ".carepath" / "work" / "docs" / "en", plain / "docs")
+        shutil.copytree(english_pages(root, Path(tmp) / "work"), plain / "docs")
         (plain / "mkdocs.yml").write_text(
             "site_name: baseline\ntheme: {name: material, font: false}\nuse_directory_urls: false\n"
             "markdown_extensions: [attr_list, md_in_html, admonition]\n", encoding="utf-8")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
 from carepath import commands
-from carepath.load import Sources
 from carepath.messages import text
 from carepath.problems import Report, ToolkitError
+from carepath.write.lock import BuildBusy
 
 ROOT_HELP = "the toolkit's folder (default: the current folder)"
+WAIT = commands.BuildOptions.wait  # seconds a build waits for another build of the same toolkit
 
 
 def _print_report(report: Report, strict: bool) -> None:
@@ -35,14 +36,39 @@ def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def _checked_sources(root: Path) -> Sources | None:
-    """The toolkit's sources, or None after printing the errors that keep a command from using them."""
-    checked = commands.check(commands.CheckOptions(root))
-    sources, report = checked.sources, checked.report
-    if report.errors:
-        _print_report(report, False)
-        return None
-    return sources
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP) turned into an interruption, so that a build cleans up as it does on Ctrl-C."""
+
+
+def _stop_on_signals() -> None:
+    """Let `kill` stop a build or a preview the way Ctrl-C does: its workers and temporary folders go with it."""
+    def terminated(signum: int, _frame: object) -> None:
+        raise Terminated(signal.Signals(signum).name)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, terminated)
+
+
+# Sentences of the build's own failures (the toolkit's problems are in carepath.messages).
+BUSY = ("build not started: another build of this toolkit (pid {pid}) was still running after {seconds:.0f} s; "
+        "nothing was written. Let it finish or stop it, then build again (--wait sets how long to wait)")
+BUG = ("this is an error carepath did not expect: if the input named above is not at fault, please report it "
+       "to carepath's developers with these details:")
+NOT_LISTENING = "serve: cannot listen on {host}:{port}: {error}"
+
+
+def _print_failure(error: Exception) -> None:
+    """Say in one plain line why a build did not happen (not a problem of the toolkit); a traceback after it."""
+    if isinstance(error, BuildBusy):
+        print(BUSY.format(pid=error.holder or "unknown", seconds=error.waited), file=sys.stderr)
+    elif isinstance(error, commands.BuildFailed):
+        print(text("build.failed", error=str(error)), file=sys.stderr)
+        print(BUG, file=sys.stderr)
+        print(error.details(), end="", file=sys.stderr)
+    else:
+        print(text("build.failed", error=f"{type(error).__name__}: {error}"), file=sys.stderr)
+        print(BUG, file=sys.stderr)
+        traceback.print_exception(error, file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -55,20 +81,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the website and every PDF into the site folder."""
     site_dir = (args.site_dir or args.root / "site").resolve()
+    options = commands.BuildOptions(
+        args.root, args.today, args.release, args.strict, site_dir=site_dir, workers=args.workers, wait=args.wait,
+    )
+    _stop_on_signals()
     try:
-        result = commands.build(commands.BuildOptions(
-            args.root, args.today, args.release, args.strict, site_dir=site_dir, workers=args.workers
-        ), _progress)
+        result = commands.build(options, _progress)
+    except Terminated:
+        print(text("build.interrupted"), file=sys.stderr)
+        return 143
+    except KeyboardInterrupt:
+        print(text("build.interrupted"), file=sys.stderr)
+        return 130
     except ToolkitError as error:
         _print_report(error.report, args.strict)
         print(text("build.stopped"), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(text("build.interrupted"), file=sys.stderr)
-        return 130
-    except Exception as error:  # a crash in a stage: say so plainly after the details for developers
-        traceback.print_exc()
-        print(text("build.failed", error=f"{type(error).__name__}: {error}"), file=sys.stderr)
+    except Exception as error:  # BuildBusy, BuildFailed, or a crash outside the stages
+        _print_failure(error)
         return 1
     if result.report.problems:
         _print_report(result.report, args.strict)
@@ -84,54 +114,62 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve a live preview that rebuilds when sources change."""
-    from mkdocs.livereload import LiveReloadServer
+    options = commands.ServeOptions(
+        args.root, args.today, args.release, args.strict, workers=args.workers, wait=args.wait,
+        host=args.host, port=args.port,
+    )
 
-    site_dir = Path(tempfile.mkdtemp(prefix="carepath-serve-")) / "site"
+    def built(outcome: commands.Outcome) -> None:
+        """Report a build: its problems, or why the preview was not rebuilt."""
+        if isinstance(outcome, commands.BuildResult):
+            if outcome.report.problems:
+                _print_report(outcome.report, args.strict)
+            print(f"  built {outcome.pages} pages and {outcome.pdfs} PDFs ({outcome.pdfs_reused} reused) "
+                  f"in {outcome.seconds['total']:.1f} s", file=sys.stderr, flush=True)
+            return
+        if isinstance(outcome, ToolkitError):
+            _print_report(outcome.report, args.strict)
+        else:
+            _print_failure(outcome)
+        print(text("serve.not_rebuilt"), file=sys.stderr, flush=True)
 
-    def rebuild() -> None:
-        """Rebuild after a change; report problems instead of stopping the server."""
-        try:
-            commands.build(commands.BuildOptions(args.root, site_dir=site_dir, workers=args.workers), _progress)
-        except ToolkitError as error:
-            _print_report(error.report, False)
-            print(text("serve.not_rebuilt"), file=sys.stderr)
+    def ready(url: str) -> None:
+        print(f"serving on {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
-    rebuild()
-    server = LiveReloadServer(builder=rebuild, host=args.host, port=args.port, root=str(site_dir))
-    for folder in ("content", "locales", "templates", "print", "mkdocs.yml"):
-        if (args.root / folder).exists():
-            server.watch(str(args.root / folder))
-    print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+    _stop_on_signals()
     try:
-        server.serve()
-    except KeyboardInterrupt:
+        commands.serve(options, _progress, built, ready)
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        print(NOT_LISTENING.format(host=args.host, port=args.port, error=error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # during the lock wait, before anything was served
         pass
-    finally:
-        server.shutdown()
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print what each language has translated, what is missing and what is outdated."""
-    from carepath.l10n.translation import all_status, mark_current, record_new, status_json
+    from carepath.l10n.translation import status_json
 
-    sources = _checked_sources(args.root)
-    if sources is None:
+    result = commands.status(commands.StatusOptions(
+        args.root, tuple(args.mark_current) if args.mark_current else None,
+    ))
+    if result.report.errors:
+        _print_report(result.report, False)
         return 1
     if args.mark_current:
         tag, target = args.mark_current
-        if tag not in sources.locales:
+        if result.unknown_locale:
             print(f"status: no language '{tag}' (locales/{tag}.yml is missing)", file=sys.stderr)
             return 1
-        marked = mark_current(sources, args.root, tag, target)
+        marked = result.marked or []
         print(f"recorded {len(marked)} translated texts of {target} as up to date with the source")
         return 0 if marked else 1
-    statuses = all_status(sources, args.root)
-    for status in statuses:  # first translations are recorded against today's source (records only)
-        recorded = record_new(sources, args.root, status)
-        if recorded and not args.json:
-            print(f"{status.tag}: recorded {recorded} new translations as made from the current source "
-                  f"(content/{status.tag}/translated-from.yml)")
+    statuses = result.statuses
+    if not args.json:
+        for tag, recorded in result.recorded.items():  # first translations are recorded against today's source
+            print(f"{tag}: recorded {recorded} new translations as made from the current source "
+                  f"(content/{tag}/translated-from.yml)")
     if args.json:
         print(status_json(statuses))
     else:
@@ -148,43 +186,29 @@ def cmd_status(args: argparse.Namespace) -> int:
                     last = unit.file
                 source = unit.source if len(unit.source) <= 70 else unit.source[:67] + "..."
                 print(f"    {unit.state:<9} {unit.key or '(whole page)'}: {source}")
-    below = [s.tag for s in statuses if s.percent < args.fail_under]
+    below = result.below(args.fail_under)
     if below:
         print(f"below {args.fail_under}%: {', '.join(below)}", file=sys.stderr)
         return 1
     return 0
 
 
-def _installed(package: str) -> bool:
-    """Whether a Python package (a font package) is installed."""
-    import importlib.metadata
-
-    try:
-        importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
-
-
 def cmd_new_locale(args: argparse.Namespace) -> int:
     """Create a new language's locales/ entry and translator files."""
-    from carepath.l10n.new_locale import create_locale, valid_tag
-
-    if not valid_tag(args.tag):
+    result = commands.new_locale(commands.NewLocaleOptions(args.root, args.tag, args.direction, args.name))
+    if not result.valid_tag:
         print(f"new-locale: '{args.tag}' is not a valid BCP 47 language tag (e.g. so, pt-BR, zh-Hant)",
               file=sys.stderr)
         return 1
-    checked = commands.check(commands.CheckOptions(args.root))
-    sources, report = checked.sources, checked.report
-    if "toolkit" not in sources.neutral:
-        _print_report(report, False)
+    made = result.made
+    if made is None:
+        _print_report(result.report, False)
         return 1
-    made = create_locale(sources, args.root, args.tag, args.direction, args.name)
     for path in made.files:
         print(f"  created {path}")
     print(f"{made.english_name} ({made.tag}): {made.name}, written {made.direction.upper()} in script {made.script}; "
           f"print fonts: {', '.join(made.fonts)}")
-    missing = [p for p in dict.fromkeys(made.packages) if p and not _installed(p)]
+    missing = result.missing_packages
     if missing:
         print(f"  its fonts are not installed yet: run `pip install {' '.join(missing)}` "
               "and add them to requirements.txt")
@@ -200,32 +224,27 @@ def cmd_new_locale(args: argparse.Namespace) -> int:
 
 def cmd_export_po(args: argparse.Namespace) -> int:
     """Write PO files for a language."""
-    from carepath.l10n.po import export_po
-
-    sources = _checked_sources(args.root)
-    if sources is None:
+    result = commands.export_po(commands.ExportPoOptions(args.root, args.tag, args.out))
+    if result.report.errors:
+        _print_report(result.report, False)
         return 1
-    out = args.out or args.root / "translations" / args.tag
-    for path in export_po(sources, args.root, args.tag, out):
+    for path in result.files:
         print(f"  wrote {path}")
     return 0
 
 
 def cmd_import_po(args: argparse.Namespace) -> int:
     """Write the translations of PO files back into a language's files."""
-    from carepath.l10n.po import import_po
-
-    sources = _checked_sources(args.root)
-    if sources is None:
+    result = commands.import_po(commands.ImportPoOptions(args.root, args.tag, args.po_dir))
+    if result.imported is None:
+        _print_report(result.report, False)
         return 1
-    po_dir = args.po_dir or args.root / "translations" / args.tag
-    result = import_po(sources, args.root, args.tag, po_dir)
-    for path in result.files:
+    imported = result.imported
+    for path in imported.files:
         print(f"  updated {path}")
-    print(f"imported {result.units} newly translated or reviewed texts into {len(result.files)} files")
-    after = commands.check(commands.CheckOptions(args.root)).report
-    if after.errors:
-        _print_report(after, False)
+    print(f"imported {imported.units} newly translated or reviewed texts into {len(imported.files)} files")
+    if result.after is not None and result.after.errors:
+        _print_report(result.after, False)
         return 1
     return 0
 
@@ -237,17 +256,24 @@ def parser() -> argparse.ArgumentParser:
         description="Build a carepath toolkit into a multilingual website and printable PDFs.",
     )
     main.set_defaults(
-        func=cmd_build, root=Path("."), site_dir=None, strict=False, workers=None, today=None, release=False
+        func=cmd_build, root=Path("."), site_dir=None, strict=False, workers=None, today=None, release=False,
+        wait=WAIT,
     )
     sub = main.add_subparsers(title="commands", metavar="COMMAND")
 
-    def workers(p: argparse.ArgumentParser) -> None:
-        """The option that sets how many processes render PDFs."""
+    def builds(p: argparse.ArgumentParser) -> None:
+        """The options of a command that builds: processes for PDFs, and how long to wait for another build."""
         p.add_argument("--workers", type=int, default=None, help="processes for PDFs (default: one per core)")
+        p.add_argument("--wait", type=float, default=WAIT, metavar="SECONDS",
+                       help=f"how long to wait for another build of this toolkit to finish (default {WAIT:.0f})")
+
+    def toolkit(p: argparse.ArgumentParser) -> None:
+        """The option every command takes."""
+        p.add_argument("--root", type=Path, default=Path("."), help=ROOT_HELP)
 
     def common(p: argparse.ArgumentParser) -> None:
-        """Options every command takes."""
-        p.add_argument("--root", type=Path, default=Path("."), help=ROOT_HELP)
+        """The options of the commands that check: the toolkit, how strictly, and for what."""
+        toolkit(p)
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
         p.add_argument("--release", action="store_true",
                        help="for publishing: stale services and data still marked as example are errors")
@@ -258,7 +284,7 @@ def parser() -> argparse.ArgumentParser:
                                    "site/ is replaced only when everything succeeded.")
     common(b)
     b.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
-    workers(b)
+    builds(b)
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="check the toolkit without writing anything",
@@ -273,13 +299,13 @@ def parser() -> argparse.ArgumentParser:
     common(s)
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    workers(s)
+    builds(s)
     s.set_defaults(func=cmd_serve)
 
     st = sub.add_parser("status", help="what each language has translated, missing or outdated",
                         description="Per language and per file: translated, missing and outdated texts "
                                     "(translated from an older source text), with the current source text.")
-    common(st)
+    toolkit(st)
     st.add_argument("--json", action="store_true", help="print the report as JSON")
     st.add_argument("--brief", action="store_true", help="list outdated texts only, not missing ones")
     st.add_argument("--fail-under", type=float, default=0, metavar="PERCENT",
@@ -292,7 +318,7 @@ def parser() -> argparse.ArgumentParser:
     nl = sub.add_parser("new-locale", help="start a new language",
                         description="Create locales/TAG.yml (name, direction, print fonts) and content/TAG/ "
                                     "with files for translators. Nothing existing is overwritten.")
-    common(nl)
+    toolkit(nl)
     nl.add_argument("tag", help="a BCP 47 language tag: so, am, prs, pt-BR, zh-Hant ...")
     nl.add_argument("--direction", choices=["ltr", "rtl"], help="override the direction derived from the script")
     nl.add_argument("--name", help="the language's name in its own script, if the derived one is wrong")
@@ -301,7 +327,7 @@ def parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export-po", help="write a language's texts as gettext PO files",
                         description="One PO file per source file, every string and Markdown paragraph with its "
                                     "context, source reference and notes; outdated translations are marked fuzzy.")
-    common(ex)
+    toolkit(ex)
     ex.add_argument("tag", help="the language to export")
     ex.add_argument("--out", type=Path, help="folder for the PO files (default translations/TAG/)")
     ex.set_defaults(func=cmd_export_po)
@@ -309,7 +335,7 @@ def parser() -> argparse.ArgumentParser:
     im = sub.add_parser("import-po", help="write translations from PO files back into the toolkit",
                         description="Import translated, non-fuzzy entries; files whose text does not change are "
                                     "left untouched. Imported texts are recorded as up to date.")
-    common(im)
+    toolkit(im)
     im.add_argument("tag", help="the language to import")
     im.add_argument("--po-dir", type=Path, help="folder of the PO files (default translations/TAG/)")
     im.set_defaults(func=cmd_import_po)

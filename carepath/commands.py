@@ -1,33 +1,44 @@
-"""The operations build.py offers: check a toolkit, build it, in plain functions with no terminal I/O."""
+"""The operations build.py offers, in plain functions with no terminal I/O: each takes options, returns a result."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import os
-import shutil
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateError
 
 from carepath.checks import run_checks
-from carepath.checks.glyphs import check_glyphs
 from carepath.l10n.translation import LocaleStatus, all_status, outdated_keys
 from carepath.load import Sources, load_sources
 from carepath.messages import problem
 from carepath.model import Model, build_model
 from carepath.problems import Report, ToolkitError
-from carepath.render.site import render_site
+from carepath.render.site import SiteSources, render_site
 from carepath.settings import site_settings
+from carepath.write import WriteFailed
 from carepath.write.fetch import ResourceRefused
 from carepath.write.hooks import UnsafePage
+from carepath.write.lock import BuildBusy, OwnedFolder, build_lock, remove_stale
 from carepath.write.site import move_tree, publish, recover, run_mkdocs, split_search_index, write_site_sources
 
+if TYPE_CHECKING:
+    from carepath.l10n.new_locale import NewLocale
+    from carepath.l10n.po import ImportResult
+
 Progress = Callable[[str], None]
+# What serve watches: a change to any of these rebuilds the preview.
+WATCHED = ("content", "locales", "templates", "print", "mkdocs.yml")
+# The folders of the toolkit whose files a stage may be working on when it fails (see BuildFailed).
+TOOLKIT_FOLDERS = ("content", "locales", "templates", "print")
+SERVE_PREFIX = "carepath-serve-"  # serve's own folder in the system's temporary folder
 
 
 @dataclass
@@ -58,6 +69,15 @@ class BuildOptions(CheckOptions):
 
     site_dir: Path | None = None  # default: ROOT/site
     workers: int | None = None  # processes for PDFs (None: one per core)
+    wait: float = 600.0  # seconds to wait for another build of the same toolkit to finish, then BuildBusy
+
+
+@dataclass(frozen=True)
+class ServeOptions(BuildOptions):
+    """What `serve` builds (site_dir is its own temporary folder) and where it listens."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
 
 
 @dataclass
@@ -97,23 +117,114 @@ def user_mkdocs_config(sources: Sources) -> dict[str, Any]:
     return site_settings(data if isinstance(data, dict) else {})
 
 
+class BuildFailed(Exception):
+    """An error that is not the toolkit's, met in a stage of a build: the stage, its input, the error itself."""
+
+    def __init__(self, stage: str, subject: str, error: BaseException) -> None:
+        super().__init__(stage, subject, error)
+        self.stage = stage  # "making the PDFs"...
+        self.subject = subject  # what it was working on: "the PDF es/print/signs-a4.pdf", a template and line
+        self.error = error
+
+    def __str__(self) -> str:
+        """One line: the kind of error, the stage, the input and the error's own first line."""
+        where = f" ({self.subject})" if self.subject else ""
+        return f"{type(self.error).__name__} while {self.stage}{where}: {_first_line(self.error)}"
+
+    def details(self) -> str:
+        """The error's traceback, for carepath's developers."""
+        return "".join(traceback.format_exception(self.error))
+
+
+def _first_line(error: BaseException) -> str:
+    """An error's message, on one line (a template error's without its location and source lines)."""
+    message = (error.message if isinstance(error, TemplateError) else None) or str(error)
+    lines = message.strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _toolkit_file(path: Path, root: Path, work: Path | None, site: SiteSources | None) -> str | None:
+    """A file a traceback names, as the toolkit's own (a copy in the work folder stands for its source)."""
+    path = path.resolve()
+    if work is not None and path.is_relative_to(work):
+        relative = path.relative_to(work).as_posix()
+        source = site.copies.get(relative) if site is not None else None
+        if source is None:
+            return f"{relative} (generated)"
+        path = Path(source).resolve()
+    root = root.resolve()
+    if path.is_relative_to(root) and path.relative_to(root).parts[:1] in [(f,) for f in TOOLKIT_FOLDERS]:
+        return path.relative_to(root).as_posix()
+    return None
+
+
+def _subject(
+    error: BaseException, root: Path, work: Path | None = None, site: SiteSources | None = None,
+) -> tuple[str, BaseException]:
+    """What a failed stage was working on (an output, the toolkit file and line), and the error to show."""
+    parts: list[str] = []
+    if isinstance(error, WriteFailed) and error.__cause__ is not None:
+        parts.append(error.output)
+        error = error.__cause__
+    place: str | None = None
+    chain: BaseException | None = error
+    while chain is not None and place is None:  # a template's own line, where Jinja knows it
+        filename, line = getattr(chain, "filename", None), getattr(chain, "lineno", None)
+        if isinstance(chain, TemplateError) and isinstance(filename, str):
+            name = _toolkit_file(Path(filename), root, work, site)
+            place = f"{name}, line {line}" if name and line else name
+        chain = chain.__cause__
+    if place is None:  # else the last frame of the traceback in a file of the toolkit (templates are frames too)
+        for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):
+            name = _toolkit_file(Path(frame.f_code.co_filename), root, work, site)
+            if name:
+                place = f"{name}, line {line}"
+                break
+    if place:
+        parts.append(place)
+    return "; ".join(parts), error
+
+
 def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
-    """Check, render and write the whole site with its PDFs; the site folder changes only on success."""
+    """Check, render and write the whole site with its PDFs; the site folder changes only on success, in one step.
+
+    One build of a toolkit runs at a time: another waits up to options.wait seconds, then raises BuildBusy.
+    A problem of the toolkit raises ToolkitError; any other error BuildFailed, naming the stage and its input.
+    """
+    site_dir = (options.site_dir or options.root / "site").resolve()
+    with build_lock(options.root / ".carepath", options.wait, progress):
+        recover(site_dir)  # a publish cut short between its two renames: the previous site comes back first
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        prefix = f".{site_dir.name}."
+        if remove_stale(site_dir.parent, prefix):
+            progress(f"removed the staging folders of builds that were stopped ({site_dir.parent}/{prefix}*)")
+        return _build(options, site_dir, progress)
+
+
+def _build(options: BuildOptions, site_dir: Path, progress: Progress) -> BuildResult:
+    """The build itself, under the build lock."""
     from carepath.render.print_kit import render_print
     from carepath.write.pdf import write_pdfs
 
     root, workers = options.root, options.workers
-    site_dir = (options.site_dir or root / "site").resolve()
     started = time.perf_counter()
-    recover(site_dir)
     progress("checking sources")
-    sources, model, statuses, report = load_model(options)
+    try:
+        sources, model, statuses, report = load_model(options)
+    except ToolkitError:
+        raise
+    except Exception as error:  # a crash in a check, or in building the model
+        raise BuildFailed("checking the sources", *_subject(error, root)) from error
     result = BuildResult(report)
     result.seconds["check"] = time.perf_counter() - started
 
-    work = root / ".carepath" / "work"
-    work.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent))
+    # Everything a build writes goes into a folder of its own beside the site folder (its MkDocs sources under
+    # work/): removed at the end, whatever happens, or by the next build if this one is killed.
+    owned = OwnedFolder(site_dir.parent, f".{site_dir.name}.")
+    staging = owned.path
+    work = staging / "work"
+    site: SiteSources | None = None
+    stage = "preparing the handouts"
     try:
         # PDFs first: the site's print links say how many pages and bytes each one has
         mark = time.perf_counter()
@@ -125,9 +236,7 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
                 report.add(problem("print.image_left_out", where, 1, 1, detail=what))
             else:
                 report.add(problem("print.no_qr", "mkdocs.yml", 1, 1, detail=warning))
-        glyphs = Report(check_glyphs(sources, model, root))
-        if glyphs.errors:
-            raise ToolkitError(glyphs)
+        stage = "making the PDFs"
         progress(f"making {len(jobs)} PDFs")
         cache = Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache") / "pdf"
         pdfs = staging / ".pdf"
@@ -142,22 +251,258 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
         result.seconds["pdf"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
+        stage = "writing the website's pages"
         progress(f"building the website in {len(model.toolkits)} languages")
         site = render_site(model, root / "templates", config, statuses, stats.files, root / "content")
         config_file = write_site_sources(site, work)
+        stage = "building the website with MkDocs"
         try:
             run_mkdocs(config_file, staging / "site")
         except UnsafePage as unsafe:  # the last gate held: report it like any problem
             raise ToolkitError(Report([problem("unsafe.page", unsafe.page, 1, 1, detail=unsafe.detail)])) from None
+        stage = "finishing the website"
         result.search_entries = split_search_index(model, staging / "site")
         result.pages = sum(1 for p in (staging / "site").rglob("*.html") if p.name != "404.html")
         move_tree(pdfs, staging / "site")
         result.seconds["site"] = time.perf_counter() - mark
 
+        stage = f"publishing the site into {site_dir}"
         publish(staging / "site", site_dir)
     except SecurityError as error:  # a template override reached for Python internals: the sandbox said no
         raise ToolkitError(Report([problem("unsafe.template", "templates/", 1, 1, detail=str(error))])) from None
+    except ToolkitError:
+        raise
+    except Exception as error:  # not the toolkit's fault as far as carepath knows: say where it happened
+        raise BuildFailed(stage, *_subject(error, root, work, site)) from error
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        owned.remove()
     result.seconds["total"] = time.perf_counter() - started
+    return result
+
+
+# --- serve ------------------------------------------------------------------------------------------------
+
+Outcome = BuildResult | ToolkitError | BuildFailed | BuildBusy
+
+
+@dataclass
+class ServeResult:
+    """What a preview server did until it was stopped."""
+
+    url: str
+    builds: int = 0  # builds that succeeded, the first one included
+    failures: int = 0  # builds that stopped on a problem or an error
+
+
+def serve(
+    options: ServeOptions, progress: Progress = lambda _: None,
+    built: Callable[[Outcome], None] = lambda _: None, ready: Callable[[str], None] = lambda _: None,
+) -> ServeResult:
+    """Build into a temporary folder, serve it and rebuild on every change to the sources, until interrupted.
+
+    `built` hears each build's result or the error that stopped it (the preview then keeps the last good
+    build), `ready` the address once the first build is done. Ctrl-C (KeyboardInterrupt) stops the server;
+    its folder is removed, and a later serve removes one left by a serve that was killed.
+    """
+    from mkdocs.livereload import LiveReloadServer
+
+    root = options.root
+    with build_lock(root / ".carepath", options.wait, progress):
+        recover(root / "site")  # a build cut short while publishing: put site/ back before anything else
+    temp = Path(tempfile.gettempdir())
+    remove_stale(temp, SERVE_PREFIX)
+    result = ServeResult(f"http://{options.host}:{options.port}/")
+    with OwnedFolder(temp, SERVE_PREFIX) as folder:
+        site_dir = folder / "site"
+        site_dir.mkdir()  # something to serve even when the first build fails
+        each = replace(options, site_dir=site_dir)
+
+        def rebuild() -> None:
+            """Build once; a failure is reported, not raised, so that the server goes on."""
+            try:
+                outcome: Outcome = build(each, progress)
+            except (ToolkitError, BuildFailed, BuildBusy) as error:
+                result.failures += 1
+                built(error)
+                return
+            result.builds += 1
+            built(outcome)
+
+        try:
+            rebuild()
+            server = LiveReloadServer(builder=rebuild, host=options.host, port=options.port, root=str(site_dir))
+            for name in WATCHED:
+                if (root / name).exists():
+                    server.watch(str(root / name))
+            ready(result.url)
+            try:
+                server.serve()
+            finally:
+                server.shutdown()  # returns once the server has stopped serving
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM as the command line turns it
+            pass
+    return result
+
+
+# --- translation ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToolkitOptions:
+    """The toolkit a command works on."""
+
+    root: Path
+
+
+def _usable(root: Path) -> CheckResult:
+    """The toolkit's sources and the problems found in them (commands that edit them need no errors)."""
+    return check(CheckOptions(root))
+
+
+@dataclass(frozen=True)
+class StatusOptions(ToolkitOptions):
+    """What `status` reports, or records."""
+
+    mark_current: tuple[str, str] | None = None  # (language, file or file:key or 'all') reviewed as up to date
+
+
+@dataclass
+class StatusResult:
+    """Per language, what is translated, missing and outdated; or what --mark-current recorded."""
+
+    report: Report  # errors here kept the command from reading the toolkit
+    statuses: list[LocaleStatus] = field(default_factory=list)
+    recorded: dict[str, int] = field(default_factory=dict)  # language -> first translations recorded now
+    marked: list[str] | None = None  # --mark-current: the texts recorded as up to date
+    unknown_locale: str | None = None  # --mark-current named a language the toolkit does not have
+
+    def below(self, percent: float) -> list[str]:
+        """The languages translated less than `percent`."""
+        return [s.tag for s in self.statuses if s.percent < percent]
+
+
+def status(options: StatusOptions) -> StatusResult:
+    """Each language's translation status; first translations are recorded against today's source text."""
+    from carepath.l10n.translation import mark_current, record_new
+
+    checked = _usable(options.root)
+    result = StatusResult(checked.report)
+    if checked.report.errors:
+        return result
+    sources = checked.sources
+    if options.mark_current:
+        tag, target = options.mark_current
+        if tag not in sources.locales:
+            result.unknown_locale = tag
+        else:
+            result.marked = mark_current(sources, options.root, tag, target)
+        return result
+    result.statuses = all_status(sources, options.root)
+    for locale in result.statuses:
+        recorded = record_new(sources, options.root, locale)
+        if recorded:
+            result.recorded[locale.tag] = recorded
+    return result
+
+
+@dataclass(frozen=True)
+class NewLocaleOptions(ToolkitOptions):
+    """The language `new-locale` starts."""
+
+    tag: str = ""
+    direction: str | None = None  # "ltr" or "rtl" instead of the one derived from the script
+    name: str | None = None  # the language's name in its own script, instead of the derived one
+
+
+@dataclass
+class NewLocaleResult:
+    """What new-locale wrote, or why it wrote nothing."""
+
+    report: Report
+    valid_tag: bool = True
+    made: NewLocale | None = None
+    missing_packages: list[str] = field(default_factory=list)  # font packages to install for its script
+
+
+def _installed(package: str) -> bool:
+    """Whether a Python package (a font package) is installed."""
+    try:
+        importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def new_locale(options: NewLocaleOptions) -> NewLocaleResult:
+    """Create a new language's locales/ entry and translator files; nothing existing is overwritten."""
+    from carepath.l10n.new_locale import create_locale, valid_tag
+
+    if not valid_tag(options.tag):
+        return NewLocaleResult(Report(), valid_tag=False)
+    checked = _usable(options.root)
+    result = NewLocaleResult(checked.report)
+    if "toolkit" not in checked.sources.neutral:
+        return result
+    made = create_locale(checked.sources, options.root, options.tag, options.direction, options.name)
+    result.made = made
+    result.missing_packages = [p for p in dict.fromkeys(made.packages) if p and not _installed(p)]
+    return result
+
+
+@dataclass(frozen=True)
+class ExportPoOptions(ToolkitOptions):
+    """The language `export-po` writes, and where."""
+
+    tag: str = ""
+    out: Path | None = None  # default: ROOT/translations/TAG
+
+
+@dataclass
+class ExportPoResult:
+    """The PO files written, or the errors that kept them from being written."""
+
+    report: Report
+    files: list[Path] = field(default_factory=list)
+
+
+def export_po(options: ExportPoOptions) -> ExportPoResult:
+    """Write one PO file per source file for a language."""
+    from carepath.l10n.po import export_po as write_po
+
+    checked = _usable(options.root)
+    result = ExportPoResult(checked.report)
+    if not checked.report.errors:
+        out = options.out or options.root / "translations" / options.tag
+        result.files = write_po(checked.sources, options.root, options.tag, out)
+    return result
+
+
+@dataclass(frozen=True)
+class ImportPoOptions(ToolkitOptions):
+    """The language `import-po` reads back, and from where."""
+
+    tag: str = ""
+    po_dir: Path | None = None  # default: ROOT/translations/TAG
+
+
+@dataclass
+class ImportPoResult:
+    """What an import wrote, and the toolkit's problems before and after it."""
+
+    report: Report  # errors here kept the import from starting
+    imported: ImportResult | None = None
+    after: Report | None = None  # the check after the import: errors mean a translation broke something
+
+
+def import_po(options: ImportPoOptions) -> ImportPoResult:
+    """Write the translations of PO files back into a language's files, then check the toolkit again."""
+    from carepath.l10n.po import import_po as read_po
+
+    checked = _usable(options.root)
+    result = ImportPoResult(checked.report)
+    if checked.report.errors:
+        return result
+    po_dir = options.po_dir or options.root / "translations" / options.tag
+    result.imported = read_po(checked.sources, options.root, options.tag, po_dir)
+    result.after = _usable(options.root).report
     return result

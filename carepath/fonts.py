@@ -6,20 +6,28 @@ families, `fontpkg.family`) and the justmytype-intl-* packs (OFL Noto fonts in t
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import fontpkg
-import yaml
 from fontTools.ttLib import TTCollection, TTFont
 
 from carepath.messages import fragment
+from carepath.resources import scripts
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 PACK_PREFIX = "justmytype-intl-"
+# The families a language prints with when its locales/ file names none.
+DEFAULT_FAMILIES = ("Noto Sans",)
+# Characters a family name may hold: it is written unescaped into a CSS string by the print templates.
+FAMILY_NAME = re.compile(r"^[\w \-.]+$")
 
 
 @dataclass(frozen=True)
@@ -53,21 +61,33 @@ def face_of(path: Path, font: TTFont) -> FontFace:
     return FontFace(_family_of(font), path, "italic" if italic else "normal", weight)
 
 
-def faces_in(folder: Path) -> dict[str, tuple[FontFace, ...]]:
-    """Every font file under `folder` (regular files, no links followed), by family name."""
+def _open_font(path: Path) -> TTFont:
+    """A font file read lazily with fontTools; of a collection, the first font (the one WeasyPrint loads)."""
+    if path.suffix.lower() in (".ttc", ".otc"):
+        return TTCollection(str(path), lazy=True).fonts[0]
+    return TTFont(str(path), lazy=True)
+
+
+def faces_in(folder: Path, broken: dict[Path, str] | None = None) -> dict[str, tuple[FontFace, ...]]:
+    """Every font file under `folder` (regular files, no links followed), by family name.
+
+    A file fontTools cannot read (empty, not a font, damaged) is left out and noted in `broken` with why.
+    """
     found: dict[str, list[FontFace]] = {}
     if not folder.is_dir():
         return {}
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in FONT_SUFFIXES):
         if path.is_symlink() or not path.is_file():
             continue  # the check reports links; a font is never read through one
-        if path.suffix.lower() in (".ttc", ".otc"):
-            fonts = list(TTCollection(str(path), lazy=True).fonts)[:1]  # WeasyPrint loads the first font
-        else:
-            fonts = [TTFont(str(path), lazy=True)]
-        for font in fonts:
-            face = face_of(path.resolve(), font)
-            found.setdefault(face.family, []).append(face)
+        try:
+            face = face_of(path.resolve(), _open_font(path))
+            if broken is not None:  # the toolkit's own files: their characters must be readable too
+                font_coverage(str(path.resolve()))
+        except Exception as error:  # fontTools raises many kinds (TTLibError, struct.error, KeyError...)
+            if broken is not None:
+                broken[path] = str(error) or type(error).__name__
+            continue
+        found.setdefault(face.family, []).append(face)
     return {family: tuple(faces) for family, faces in found.items()}
 
 
@@ -91,6 +111,28 @@ class FontCatalog:
     _cache: dict[str, tuple[FontFace, ...] | None] = field(default_factory=dict)
     _local: dict[str, tuple[FontFace, ...]] | None = None
     _packs: dict[str, tuple[FontFace, ...]] | None = None
+    _broken: dict[Path, str] = field(default_factory=dict)
+
+    def broken(self) -> dict[Path, str]:
+        """The files of print/fonts/ that cannot be read as fonts, each with why."""
+        self._vendored()
+        return dict(self._broken)
+
+    def _vendored(self) -> dict[str, tuple[FontFace, ...]]:
+        """The toolkit's own fonts (print/fonts/), read once per catalog."""
+        if self._local is None:
+            self._local = faces_in(self.vendored, self._broken)
+        return self._local
+
+    def coverage(self, family: str) -> frozenset[int] | None:
+        """The characters some file of `family` has a glyph for, or None when the family is not found."""
+        faces = self.faces(family)
+        if faces is None:
+            return None
+        covered: set[int] = set()
+        for face in faces:
+            covered |= font_coverage(str(face.path))
+        return frozenset(covered)
 
     def faces(self, family: str) -> tuple[FontFace, ...] | None:
         """Every file of `family`, or None when no folder or package has it."""
@@ -100,10 +142,9 @@ class FontCatalog:
 
     def _find(self, family: str) -> tuple[FontFace, ...] | None:
         """Look a family up in each place, in order."""
-        if self._local is None:
-            self._local = faces_in(self.vendored)
-        if family in self._local:
-            return self._local[family]
+        local = self._vendored()
+        if family in local:
+            return local[family]
         try:
             package = fontpkg.family(family)
             return tuple(
@@ -120,15 +161,11 @@ class FontCatalog:
         return self._packs.get(family)
 
 
-SCRIPTS_FILE = Path(__file__).parent / "data" / "scripts.yml"
-
-
 @cache
 def family_packages() -> dict[str, str]:
     """The PyPI package that ships each font family carepath knows (from data/scripts.yml)."""
-    data: dict[str, Any] = yaml.safe_load(SCRIPTS_FILE.read_text(encoding="utf-8"))
     found: dict[str, str] = {}
-    for entry in data.values():
+    for entry in scripts().values():
         for family, package in zip(entry.get("fonts") or [], entry.get("packages") or [], strict=False):
             if package:
                 found.setdefault(family, package)
@@ -141,3 +178,44 @@ def install_hint(family: str) -> str:
     if package:
         return fragment("fonts.pip", package=package)
     return fragment("fonts.vendor", family=family)
+
+
+def language_families(own: Iterable[str], source: Iterable[str]) -> list[str]:
+    """The font families a language prints with: its own, then the source language's for text that fell back."""
+    return list(dict.fromkeys([*own, *source]))
+
+
+# Font files' characters and digests, by (path, modification time, size): a replaced font is read again.
+_COVERAGE: dict[tuple[str, int, int], frozenset[int]] = {}
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _file_key(path: str) -> tuple[str, int, int]:
+    """What identifies a version of a file: its path, modification time and size."""
+    info = os.stat(path)
+    return path, info.st_mtime_ns, info.st_size
+
+
+def font_coverage(path: str) -> frozenset[int]:
+    """The code points a font file maps to glyphs (its cmap)."""
+    key = _file_key(path)
+    if key not in _COVERAGE:
+        _COVERAGE[key] = frozenset(_open_font(Path(path)).getBestCmap() or {})
+    return _COVERAGE[key]
+
+
+def file_digest(path: Path) -> str:
+    """The sha256 of a file's bytes; font files are large, so each version of one is read once per process."""
+    key = _file_key(str(path))
+    if key not in _DIGESTS:
+        digest = hashlib.sha256()
+        with path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+        _DIGESTS[key] = digest.hexdigest()
+    return _DIGESTS[key]
+
+
+def ignorable(char: str) -> bool:
+    """Whitespace and invisible controls (bidi isolates, joiners, soft hyphen) need no glyph."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs", "Co", "Cn")

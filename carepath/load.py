@@ -1,18 +1,23 @@
-"""Load stage: read a toolkit's YAML and Markdown files into plain data that remembers line numbers."""
+"""Load stage: read every input of a toolkit, once, into plain data that remembers line numbers.
+
+The one reader: YAML and Markdown files, the translation records, mkdocs.yml and the list of what lies under the
+toolkit's folders (files, folders, links). No later stage opens a source file; the checks judge what is here.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from carepath.checks.paths import MAX_FILE_BYTES, check_pages_folders, inside, linked
-from carepath.checks.text import Lines, hidden_problem
+from carepath.files import FILE, MAX_FILE_BYTES, Entry, inside, linked, locate, walk
+from carepath.lines import Lines, hidden_problem
 from carepath.messages import fragment, problem
 from carepath.problems import Problem, relative
 
@@ -21,14 +26,22 @@ Positions = dict[tuple[str | int, ...], tuple[int, int]]
 
 NEUTRAL_FILES = ("toolkit", "signs", "steps", "pathways", "services")
 TEXT_FILES = ("toolkit", "signs", "steps", "pathways", "services")
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+SETTINGS_FILE = "mkdocs.yml"
+# Kept by carepath in each language's folder: the version of the source text each translation was made from.
+RECORDS_FILE = "translated-from.yml"
+# Front matter between two '---' lines; a page saved on Windows ends its lines with '\r\n'.
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*\r?\n", re.S)
 # Limits on what is read: far above any real toolkit, low enough that `check` stays small and fast on any input
-# (MAX_FILE_BYTES, checked before a file is read, is in check_paths so that every reader can share it).
+# (MAX_FILE_BYTES, checked before a file is read, is in carepath.files so that every reader can share it).
 MAX_LINE = 20_000  # characters in one line
 MAX_VALUES = 100_000  # keys and values of a YAML file, an alias counted each time it is expanded ('&'/'*' bombs)
 MAX_DEPTH = 32  # levels of YAML nesting: PyYAML's composer recurses once per level
 MAX_MARKDOWN_DEPTH = 20  # levels of lists, quotes and HTML: Python-Markdown recurses at each (500 crash it)
 PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+YAML_TAG = "tag:yaml.org,2002:"
+# Tags PyYAML's safe loader builds plain data from; anything else (!!python/..., !ENV) is a special tag.
+SAFE_TAGS = frozenset(YAML_TAG + name for name in
+                      "str int float bool null timestamp map seq merge value".split())
 UNKNOWN_TAG = re.compile(r"constructor for the tag '([^']*)'")
 # What opens a level of Markdown nesting at the start of a line: list items, quotes, admonitions.
 BLOCK_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)|>|(?:!!!|\?\?\?)\+?(?=[ \t])")
@@ -43,10 +56,21 @@ FLAT_ELEMENTS = frozenset("area base br col embed hr img input link meta param s
 class _Refused(Exception):
     """A YAML file past a limit, or with a key that is not text: the problem to report instead of its data."""
 
-    def __init__(self, code: str, mark: yaml.Mark | None, **values: object) -> None:
+    def __init__(self, code: str, mark: Any, **values: object) -> None:
         """Note the message code, where it happened and the message's values."""
         super().__init__(code)
         self.code, self.mark, self.values = code, mark, values
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value of mkdocs.yml written with a tag MkDocs would act on (`!!python/name:...`, `!ENV`): recorded as
+    written, never acted on, so that the settings check can refuse it with its place."""
+
+    tag: str  # as written, e.g. '!!python/name:material.extensions.emoji.twemoji' or '!ENV'
+    value: Any  # what follows the tag, as plain data
+    line: int
+    column: int
 
 
 @dataclass
@@ -87,7 +111,37 @@ class Sources:
     texts: dict[str, dict[str, YamlFile]] = field(default_factory=dict)
     pages: dict[str, dict[str, MarkdownFile]] = field(default_factory=dict)
     content_locales: list[str] = field(default_factory=list)
-    settings: YamlFile | None = None  # mkdocs.yml
+    settings: YamlFile | None = None  # mkdocs.yml, its special tags kept as Tagged values
+    records: dict[str, YamlFile] = field(default_factory=dict)  # content/<tag>/translated-from.yml
+    # Every file, folder and link under content/, locales/, templates/ and print/, and mkdocs.yml, by path.
+    entries: dict[str, Entry] = field(default_factory=dict)
+    # The text of every YAML and Markdown file read, by path, whether or not it could be parsed.
+    raw: dict[str, str] = field(default_factory=dict)
+
+    def page_names(self, tag: str) -> list[str]:
+        """The free pages written in language `tag` (content/<tag>/pages/*.md), whether or not they could be read."""
+        folder = f"content/{tag}/pages/"
+        return sorted(path[len(folder):-3] for path in self.entries
+                      if path.startswith(folder) and path.endswith(".md") and "/" not in path[len(folder):])
+
+    def own_text(self, tag: str, topic: str, keys: Sequence[str | int]) -> Any:
+        """Language `tag`'s own text at `keys` of content/<tag>/<topic>.yml, or None when it has none."""
+        file = self.texts.get(tag, {}).get(topic)
+        return own_text(file.data if file else None, keys)
+
+
+def own_text(data: Any, keys: Sequence[str | int]) -> Any:
+    """A language's own text at `keys` of a text file's data, or None when it has none: the fallback rule.
+
+    Where a language has no text (missing, empty), the source language's is shown. A list is translated as a
+    whole: a language with its own list shows all of it, and nothing of the source's list.
+    """
+    value = data
+    for key in keys:
+        if isinstance(value, list) and isinstance(key, int):
+            return value or None  # an item of a list: the language's own list, or the source's
+        value = value.get(key) if isinstance(value, dict) and isinstance(key, str) else None
+    return None if value in (None, "", []) else value
 
 
 def markdown_depth(text: str) -> tuple[int, int, int] | None:
@@ -143,7 +197,7 @@ class _Composer(yaml.SafeLoader):
             self._check_key(event)
         if isinstance(event, yaml.AliasEvent):
             self.aliases = True  # expanded, and counted, by _Builder
-            return super().compose_node(parent, index)
+            return self._composed(parent, index)
         self.nodes += 1
         if self.nodes > MAX_VALUES:
             raise _Refused("yaml.too_many_values", event.start_mark, limit=MAX_VALUES)
@@ -151,8 +205,14 @@ class _Composer(yaml.SafeLoader):
         self.depth += opens
         if self.depth > MAX_DEPTH:
             raise _Refused("yaml.too_deep", event.start_mark, limit=MAX_DEPTH)
-        node = super().compose_node(parent, index)
+        node = self._composed(parent, index)
         self.depth -= opens
+        return node
+
+    def _composed(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        """PyYAML's own composition of the next node (there is one: the event was peeked)."""
+        node = super().compose_node(parent, index)
+        assert node is not None
         return node
 
     def _check_key(self, event: yaml.Event) -> None:
@@ -161,10 +221,11 @@ class _Composer(yaml.SafeLoader):
                  yaml.SequenceNode: "key.sequence", yaml.MappingNode: "key.mapping"}
         if type(event) in kinds:
             raise _Refused("yaml.complex_key", event.start_mark, kind=fragment(kinds[type(event)]))
-        target = self.anchors.get(event.anchor) if isinstance(event, yaml.AliasEvent) else None
+        anchor = event.anchor if isinstance(event, yaml.AliasEvent) else None
+        target = self.anchors.get(anchor) if anchor is not None else None
         if target is not None and type(target) in kinds:
             raise _Refused("yaml.complex_key", event.start_mark,
-                           kind=fragment("key.alias", anchor=event.anchor, kind=fragment(kinds[type(target)])))
+                           kind=fragment("key.alias", anchor=anchor, kind=fragment(kinds[type(target)])))
 
 
 class _Builder:
@@ -173,9 +234,9 @@ class _Builder:
     An alias counts each time it is expanded, so that a few lines of '&' and '*' cannot grow past MAX_VALUES.
     """
 
-    def __init__(self, loader: _Composer, file: str, problems: list[Problem]) -> None:
-        """Build from `loader`'s nodes, reporting to `problems`."""
-        self.loader, self.file, self.problems = loader, file, problems
+    def __init__(self, loader: _Composer, file: str, problems: list[Problem], tags: bool = False) -> None:
+        """Build from `loader`'s nodes, reporting to `problems`; `tags`: keep special tags as Tagged values."""
+        self.loader, self.file, self.problems, self.tags = loader, file, problems, tags
         self.positions: Positions = {}
         self.budget = MAX_VALUES
         self.texts_checked: set[int] = set()
@@ -195,15 +256,43 @@ class _Builder:
             raise _Refused("yaml.too_deep", node.start_mark, limit=MAX_DEPTH)
         positions, file = self.positions, self.file
         positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if self.tags and node.tag not in SAFE_TAGS:  # mkdocs.yml: what MkDocs would act on, kept as written
+            tag = node.tag.replace(YAML_TAG, "!!")
+            value = node.value if isinstance(node, yaml.ScalarNode) else self._collection(node, path)
+            return Tagged(tag, value, *positions[path])
         if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_TAGS:
-            self.problems.append(problem("yaml.tag", file, *positions[path],
-                                         tag=node.tag.replace("tag:yaml.org,2002:", "!!")))
+            self.problems.append(problem("yaml.tag", file, *positions[path], tag=node.tag.replace(YAML_TAG, "!!")))
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self._collection(node, path)
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # keep dates as written; the schema checks their form
+        value = self._construct(node)
+        if isinstance(value, str) and id(node) not in self.texts_checked:  # texts are Markdown: bound their nesting
+            self.texts_checked.add(id(node))
+            deep = markdown_depth(value)
+            if deep is not None:
+                self.too_deep_text = True
+                self.problems.append(problem("md.too_deep", file, *positions[path], depth=deep[2],
+                                             limit=MAX_MARKDOWN_DEPTH))
+        return value
+
+    def _construct(self, node: yaml.Node) -> Any:
+        """A scalar's value, as PyYAML's safe loader reads it; a value its tag cannot take is refused."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, KeyError, TypeError, OverflowError):  # '!!int abc', '!!bool maybe', '!!float x'
+            raise _Refused("yaml.bad_value", node.start_mark, value=node.value,
+                           tag=node.tag.replace(YAML_TAG, "!!")) from None
+
+    def _collection(self, node: yaml.Node, path: tuple[str | int, ...]) -> Any:
+        """A mapping or a list as plain data (anything else: its text as written)."""
+        positions, file = self.positions, self.file
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 self._count(key_node)
-                key = str(self.loader.construct_object(key_node, deep=True))  # a scalar: the composer saw to it
+                key = str(self._construct(key_node))  # a scalar: the composer saw to it
                 where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key in result:
                     first = positions[(*path, key)]
@@ -215,26 +304,20 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.plain(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # keep dates as written; the schema checks their form
-        value = self.loader.construct_object(node, deep=True)
-        if isinstance(value, str) and id(node) not in self.texts_checked:  # texts are Markdown: bound their nesting
-            self.texts_checked.add(id(node))
-            deep = markdown_depth(value)
-            if deep is not None:
-                self.too_deep_text = True
-                self.problems.append(problem("md.too_deep", file, *positions[path], depth=deep[2],
-                                             limit=MAX_MARKDOWN_DEPTH))
-        return value
+        return str(node.value)
 
 
-def parse_yaml(text: str, file: str) -> tuple[YamlFile | None, list[Problem]]:
-    """Parse YAML text safely; return the file (None if unreadable) and the problems found."""
+def parse_yaml(text: str, file: str, tags: bool = False) -> tuple[YamlFile | None, list[Problem]]:
+    """Parse YAML text safely; return the file (None if unreadable) and the problems found.
+
+    `tags` (mkdocs.yml): a special tag such as `!!python/name:...` or `!ENV` becomes a Tagged value, never acted
+    on, instead of a problem; what to make of it is the settings check's to say.
+    """
     problems: list[Problem] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        indent = len(line) - len(line.lstrip(" \t"))
-        if "\t" in line[:indent]:
-            problems.append(problem("yaml.tab", file, number, line.index("\t") + 1))
+    for number, row in enumerate(text.split("\n"), start=1):
+        indent = len(row) - len(row.lstrip(" \t"))
+        if "\t" in row[:indent]:
+            problems.append(problem("yaml.tab", file, number, row.index("\t") + 1))
     if problems:
         return None, problems
     try:
@@ -242,7 +325,7 @@ def parse_yaml(text: str, file: str) -> tuple[YamlFile | None, list[Problem]]:
     except yaml.reader.ReaderError as error:  # a character YAML does not allow (a control character)
         code = ord(text[error.position]) if error.position < len(text) else 0
         return None, [hidden_problem(code, file, *Lines(text).at(error.position))]
-    builder = _Builder(loader, file, problems)
+    builder = _Builder(loader, file, problems, tags)
     try:
         node = loader.get_single_node()
         data = {} if node is None else builder.plain(node)
@@ -290,33 +373,38 @@ def _read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        at_line = data.count(b"\n", 0, error.start) + 1
         column = len(data[data.rfind(b"\n", 0, error.start) + 1:error.start].decode("utf-8", "replace")) + 1
-        return None, [problem("file.encoding", file, line, column)]
-    for number, line in enumerate(text.split("\n"), start=1):
-        if len(line) > MAX_LINE and max(map(len, line.split("\r"))) > MAX_LINE:
-            return None, [problem("file.long_line", file, number, 1, number=number, length=f"{len(line):,}",
+        return None, [problem("file.encoding", file, at_line, column)]
+    for number, row in enumerate(text.split("\n"), start=1):
+        if len(row) > MAX_LINE and max(map(len, row.split("\r"))) > MAX_LINE:
+            return None, [problem("file.long_line", file, number, 1, number=number, length=f"{len(row):,}",
                                   limit=f"{MAX_LINE:,}")]
     return text, []
 
 
-def read_yaml(path: Path, root: Path) -> tuple[YamlFile | None, list[Problem]]:
-    """Read and parse one YAML file."""
-    file = relative(path, root)
-    if linked(path, root) or not inside(path, root):
-        return None, []  # check_paths reports every link; what a link points to is never read
-    text, problems = _read_text(path, file)
-    return parse_yaml(text, file) if text is not None else (None, problems)
-
-
-def read_markdown(path: Path, root: Path) -> tuple[MarkdownFile | None, list[Problem]]:
-    """Read a Markdown page and its YAML front matter."""
-    file = relative(path, root)
-    if linked(path, root) or not inside(path, root):
-        return None, []  # check_paths reports every link; what a link points to is never read
-    text, problems = _read_text(path, file)
+def read_yaml(path: Path, root: Path, tags: bool = False, raw: dict[str, str] | None = None
+              ) -> tuple[YamlFile | None, list[Problem]]:
+    """Read and parse one YAML file (`tags`: keep special tags, for mkdocs.yml); its text goes into `raw`."""
+    file, text, problems = _read_source(path, root, raw)
     if text is None:
         return None, problems
+    return parse_yaml(text, file, tags)
+
+
+def _read_source(path: Path, root: Path, raw: dict[str, str] | None) -> tuple[str, str | None, list[Problem]]:
+    """A toolkit file's name and text (None when it is a link, outside the toolkit or unreadable), kept in `raw`."""
+    file = relative(path, root)
+    if linked(path, root) or not inside(path, root):
+        return file, None, []  # the link check reports every link; what a link points to is never read
+    text, problems = _read_text(path, file)
+    if text is not None and raw is not None:
+        raw[file] = text
+    return file, text, problems
+
+
+def parse_markdown(text: str, file: str, name: str) -> tuple[MarkdownFile | None, list[Problem]]:
+    """A Markdown page's text split into its YAML front matter and its body; lines may end in '\r\n'."""
     match = FRONT_MATTER.match(text)
     if not match:
         return None, [problem("page.no_front_matter", file, 1, 1)]
@@ -327,36 +415,48 @@ def read_markdown(path: Path, root: Path) -> tuple[MarkdownFile | None, list[Pro
         return None, problems
     meta.positions = {k: (line + 1, col) for k, (line, col) in meta.positions.items()}
     body_line = text[: match.end()].count("\n") + 1
-    deep = markdown_depth(text[match.end():])
+    body = text[match.end():].replace("\r\n", "\n")  # one kind of line end for Markdown, the site and PO files
+    deep = markdown_depth(body)
     if deep is not None:  # Python-Markdown would crash on it, in check and in the build
         return None, [*problems, problem("md.too_deep", file, body_line + deep[0], deep[1], depth=deep[2],
                                          limit=MAX_MARKDOWN_DEPTH)]
-    return MarkdownFile(file, path.stem, meta, text[match.end():], body_line, text), problems
+    return MarkdownFile(file, name, meta, body, body_line, text), problems
+
+
+def read_markdown(path: Path, root: Path, raw: dict[str, str] | None = None
+                  ) -> tuple[MarkdownFile | None, list[Problem]]:
+    """Read a Markdown page and its YAML front matter; its text goes into `raw`."""
+    file, text, problems = _read_source(path, root, raw)
+    if text is None:
+        return None, problems
+    return parse_markdown(text, file, path.stem)
 
 
 def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
-    """Read every source file of the toolkit at `root`."""
+    """Read every input of the toolkit at `root`: its files, its settings, its records and what lies in its folders."""
     sources = Sources(root=root)
+    sources.entries = walk(root)
     problems: list[Problem] = []
+    raw = sources.raw
     content = root / "content"
     for name in NEUTRAL_FILES:
         path = content / f"{name}.yml"
-        if not path.exists() and not path.is_symlink():  # a link is reported as a link, not as missing
+        if locate(sources.entries, f"content/{name}.yml") is None:  # a link is reported as a link, not as missing
             problems.append(problem("file.missing", relative(path, root), 1, 1))
             continue
-        loaded, found = read_yaml(path, root)
+        loaded, found = read_yaml(path, root, raw=raw)
         problems.extend(found)
         if loaded is not None:
             sources.neutral[name] = loaded
-    if (root / "mkdocs.yml").is_file():
-        sources.settings, found = read_yaml(root / "mkdocs.yml", root)
+    if sources.entries.get(SETTINGS_FILE, Entry("", "")).kind == FILE:
+        sources.settings, found = read_yaml(root / SETTINGS_FILE, root, tags=True, raw=raw)
         problems.extend(found)
     for path in sorted((root / "locales").glob("*.yml")):
-        loaded, found = read_yaml(path, root)
+        loaded, found = read_yaml(path, root, raw=raw)
         problems.extend(found)
         if loaded is not None:
             sources.locales[path.stem] = loaded
-    # a linked folder is never entered (check_paths reports it): it could lead to any folder of the machine
+    # a linked folder is never entered (the link check reports it): it could lead to any folder of the machine
     real = content.is_dir() and not linked(content, root)
     for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.is_symlink()) if real else []:
         tag = folder.name
@@ -364,25 +464,21 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
         sources.texts[tag] = {}
         for name in TEXT_FILES:
             path = folder / f"{name}.yml"
-            if path.exists():
-                loaded, found = read_yaml(path, root)
+            if path.exists() or path.is_symlink():
+                loaded, found = read_yaml(path, root, raw=raw)
                 problems.extend(found)
                 if loaded is not None:
                     sources.texts[tag][name] = loaded
         sources.pages[tag] = {}
         for path in sorted((folder / "pages").glob("*.md")):
-            page, found = read_markdown(path, root)
+            page, found = read_markdown(path, root, raw)
             problems.extend(found)
             if page is not None:
                 sources.pages[tag][page.name] = page
-        problems.extend(_check_records(folder, root))
-    problems.extend(check_pages_folders(root))
+        path = folder / RECORDS_FILE
+        if path.exists() or path.is_symlink():
+            loaded, found = read_yaml(path, root, raw=raw)
+            problems.extend(found)
+            if loaded is not None:
+                sources.records[tag] = loaded
     return sources, problems
-
-
-def _check_records(folder: Path, root: Path) -> list[Problem]:
-    """A language's translation records are read by carepath.l10n.translation: hold them to the same limits first."""
-    from carepath.l10n.translation import RECORDS_FILE  # imported here: carepath.l10n.translation imports this module
-
-    path = folder / RECORDS_FILE
-    return read_yaml(path, root)[1] if path.exists() or path.is_symlink() else []

@@ -27,12 +27,37 @@ ALLOWED_EXTENSIONS = frozenset({
 })
 # Options carepath decides whatever mkdocs.yml says: table alignment as an attribute, not a style.
 FORCED_OPTIONS: dict[str, dict[str, Any]] = {"tables": {"use_align_attribute": True}}
-# Options a toolkit may set per extension (anything else could name Python code or read files).
-ALLOWED_OPTIONS: dict[str, frozenset[str]] = {
-    "toc": frozenset({"permalink", "permalink_title", "toc_depth", "title", "baselevel", "anchorlink"}),
-    "smarty": frozenset({"smart_dashes", "smart_quotes", "smart_angled_quotes", "smart_ellipses"}),
-    "footnotes": frozenset({"BACKLINK_TEXT", "SUPERSCRIPT_TEXT", "BACKLINK_TITLE", "SEPARATOR"}),
+# Options a toolkit may set per extension (anything else could name Python code or read files), each with the
+# kind of value it takes: Python-Markdown fails on any other (int('x'), a number where it joins text...).
+OPTION_KINDS: dict[str, dict[str, str]] = {
+    "toc": {"permalink": "bool_or_text", "permalink_title": "text", "toc_depth": "depth", "title": "text",
+            "baselevel": "level", "anchorlink": "bool"},
+    "smarty": {"smart_dashes": "bool", "smart_quotes": "bool", "smart_angled_quotes": "bool",
+               "smart_ellipses": "bool"},
+    "footnotes": {"BACKLINK_TEXT": "text", "SUPERSCRIPT_TEXT": "text", "BACKLINK_TITLE": "text", "SEPARATOR": "text"},
 }
+ALLOWED_OPTIONS: dict[str, frozenset[str]] = {name: frozenset(kinds) for name, kinds in OPTION_KINDS.items()}
+# The values of each kind, as words for the check's message.
+KIND_NAMES = {"bool": "true or false", "text": "text", "bool_or_text": "true, false or text",
+              "level": "a heading level from 1 to 6", "depth": "a heading level from 1 to 6, or a range such as 2-4"}
+LEVELS = re.compile(r"^[1-6](-[1-6])?$")
+
+
+def option_ok(name: str, option: str, value: object) -> bool:
+    """Whether an option of an allowed extension has a value of the kind Python-Markdown takes for it."""
+    kind = OPTION_KINDS.get(name, {}).get(option)
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "bool_or_text":
+        return isinstance(value, bool | str)
+    if kind == "level":
+        return whole and 1 <= int(str(value)) <= 6
+    if kind == "depth":
+        return (whole and 1 <= int(str(value)) <= 6) or (isinstance(value, str) and bool(LEVELS.match(value)))
+    return False
 
 # Elements a toolkit's text may contain. Nothing that runs code, loads another document, takes input,
 # carries styles or is read as raw text by browsers (script, style, noscript, xmp, template, svg...).
@@ -144,7 +169,8 @@ def undouble(page: str) -> str:
 def extension_entries(config: dict[str, Any]) -> list[tuple[str, dict[str, Any], int]]:
     """The markdown_extensions of mkdocs.yml as (name, options, index in the list), as written."""
     entries: list[tuple[str, dict[str, Any], int]] = []
-    for index, entry in enumerate(config.get("markdown_extensions") or []):
+    listed = config.get("markdown_extensions")
+    for index, entry in enumerate(listed if isinstance(listed, list) else []):
         if isinstance(entry, str):
             entries.append((entry, {}, index))
         elif isinstance(entry, dict) and len(entry) == 1:
@@ -166,8 +192,7 @@ def extensions(config: dict[str, Any]) -> tuple[list[str], dict[str, dict[str, A
             continue
         if name not in names:
             names.append(name)
-        allowed = ALLOWED_OPTIONS.get(name, frozenset())
-        kept = {k: v for k, v in given.items() if k in allowed and isinstance(v, str | int | bool | float)}
+        kept = {k: v for k, v in given.items() if option_ok(name, str(k), v)}
         if kept:
             options[name] = {**options.get(name, {}), **kept}
     for name, forced in FORCED_OPTIONS.items():

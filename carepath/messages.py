@@ -15,6 +15,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "yaml.syntax": (E, "this is not valid YAML: {detail}", "check the indentation and the colons on this line and the one before it; put text that contains ': ' or starts with a special character in quotes"),
     "yaml.duplicate_key": (E, "'{key}' is written twice (first on line {first_line}); only one can be kept", "remove one of the two, or merge them"),
     "yaml.tag": (E, "'{tag}' is a special YAML tag; toolkit files may only hold text, numbers, true/false, lists and fields", "remove '{tag}' and write the value as plain text"),
+    "yaml.bad_value": (E, "'{value}' cannot be read as {tag}", "remove '{tag}' and write the value as plain text"),
     "yaml.too_big": (E, "this file grows to more than {limit} keys and values when its '&' anchors and '*' aliases are repeated", "write the values out instead of repeating them with & and *"),
     "yaml.too_deep": (E, "this is nested more than {limit} levels deep (fields inside fields, lists inside lists), more than a toolkit file needs", "use fewer levels of indentation, lists inside lists or brackets inside brackets"),
     # site settings (mkdocs.yml) and what the website may publish
@@ -29,13 +30,23 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "needs.unknown": (E, "'{need}' is not one of the needs listed in content/toolkit.yml ({choices})", "use one of those{suggestion}, or add '{need}' to needs: in content/toolkit.yml"),
     "needs.no_label": (E, "the need '{need}' has no label in {file}, so the services page cannot name its group", "add 'needs.{need}: ...' under ui: in {file}"),
     "fonts.missing": (E, "the font '{family}' is not installed, so this language's handouts cannot be printed", "{hint}"),
+    "fonts.unreadable": (E, "this font file cannot be read ({detail}), so no handout can print with it", "replace it with the font's .ttf or .otf file as its maker publishes it (check that it is not empty and was not saved as a web page), or remove it"),
+    "fonts.bad_name": (E, "'{family}' is not a font family name carepath can print with: a name may hold only letters, digits, spaces, '-' and '.'", "write the family's name as the font names itself, e.g. Noto Sans"),
     "settings.not_mapping": (E, "mkdocs.yml should hold settings as 'name: value' lines", "start from the example toolkit's mkdocs.yml"),
     "settings.refused": (E, "the setting '{key}' is not allowed: {why}", "remove '{key}' (allowed here: {allowed})"),
     "settings.theme": (E, "the theme '{name}' is not supported: carepath's pages, banner and checks are made for Material for MkDocs", "write 'name: material' under theme:"),
     "settings.plugin": (E, "the MkDocs plugin '{name}' is not allowed: a plugin runs code during the build and can change every page", "remove it; only 'search' is allowed (carepath adds the languages itself)"),
-    "settings.extension": (E, "the Markdown extension '{name}' is not allowed: it could read files, run code or add markup carepath does not check", "remove it; allowed extensions: {allowed}"),
+    "settings.extension": (E, "the Markdown extension '{name}' is not allowed: {why}", "remove it; allowed extensions: {allowed}"),
     "settings.extension_option": (E, "the option '{option}' of the Markdown extension '{name}' is not allowed", "remove it (allowed options: {allowed})"),
+    "settings.option_value": (E, "the option '{option}' of '{name}' is {value!r}, but it takes {expected}", "write {expected} after '{option}:', or remove the line"),
+    "settings.plugin_option": (E, "the option '{option}' of the plugin '{name}' is not one carepath passes on", "remove it (allowed options: {allowed}); carepath sets each language's search itself"),
+    "settings.not_bool": (E, "'{key}' is {value!r}, but it takes true or false", "write '{key}: true' or '{key}: false'"),
     "settings.site_url": (E, "site_url '{url}' is not a plain web address: it goes into every QR code and printed address", "write the address the site is published at, such as https://toolkit.example.org/ (letters, digits and / . - _ ~ only)"),
+    "settings.feature": (E, "'{name}' is not a feature of Material for MkDocs, so it would do nothing", "remove it, or correct its name{suggestion} (the features are listed in Material's documentation, 'Setting up navigation' and 'Setting up site search')"),
+    "settings.not_list": (E, "'{key}' should be a list, one entry a line starting with '- '", "write each entry on its own line starting with '- ', as the example toolkit's mkdocs.yml does"),
+    "settings.python_tag": (E, "'{tag}' is a special YAML tag; toolkit files may only hold text, numbers, true/false, lists and fields: this one would make MkDocs import and run the Python code {target}, and carepath never runs code named in mkdocs.yml", "remove '{tag}' and write the value as plain text, or remove the setting it belongs to"),
+    "settings.env_tag": (E, "'!ENV' is a special YAML tag; toolkit files may only hold text, numbers, true/false, lists and fields: this one would read the environment variable {name}, where CI keeps its tokens and other secrets, and could publish it", "remove '!ENV' and write the value itself as plain text"),
+    "settings.tag": (E, "'{tag}' is a special YAML tag; toolkit files may only hold text, numbers, true/false, lists and fields", "remove '{tag}' and write the value as plain text"),
     "settings.palette": (E, "the colour '{value}' of theme.palette.{key} is not a colour name Material knows", "write one colour name such as indigo, teal or deep purple (Material's palette names; one light scheme, no toggle list)"),
     "settings.exit_url": (E, "the quick exit address '{url}' is not a web address (http:// or https://)", "write the address of a neutral web page, such as https://weather.example/, or remove the line"),
     "settings.colour": (E, "the colour '{value}' of extra.carepath_colour is not written as #rrggbb", "write the community's colour as a # and six hexadecimal digits, such as #1f5f5b, or remove the line for carepath's own"),
@@ -119,6 +130,10 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "placeholder.missing": (E, "the placeholder '{field}' is missing: the text in {source} has it, and without it what it stands for is not shown", "add '{field}' where it belongs in the sentence, written exactly like that; this text's placeholders are {expected}"),
     "placeholder.brace": (E, "a single '{brace}' that is not part of a placeholder", "write '{brace}{brace}' to show '{brace}' itself, or complete the placeholder; this text's placeholders are {expected}"),
     "placeholder.source_form": (E, "'{field}' is not a placeholder carepath can fill: {reason}", "write a plain name in braces, such as '{example}': only the letters a-z, digits and '_', with no spaces, dots or brackets"),
+    # translation records (content/<tag>/translated-from.yml), which carepath writes
+    "records.not_mapping": (E, "this file should hold one 'translated text: source version' line per text (such as 'pages/about.md: c56077bb4b2c'), which carepath writes; the status report and the build cannot read it", "restore it from the repository's history (git checkout -- content/{tag}/translated-from.yml), or delete it: `python build.py status` then records every translation of content/{tag}/ against today's source text"),
+    "records.bad_version": (E, "the record of '{ref}' does not hold a version carepath wrote (twelve characters 0-9 and a-f)", "restore this line from the repository's history, or delete it and run `python build.py status --mark-current {tag} {ref}` once the translation is reviewed"),
+    "records.no_file": (E, "'{ref}' is recorded as translated, but there is no such text: neither {file} nor {source} exists", "delete this line: what it records is gone (or give the file back the name this line says)"),
     "print.missing_glyph": (E, "'{char}' (U+{codepoint} {name}) has no glyph in this language's print fonts ({fonts}): it would print as an empty box", "add a font for the {suggestion}"),
     "print.image_left_out": (W, "{detail}", "use a PNG, JPEG, GIF or WebP picture for print, or accept the description in the booklet"),
     "print.no_qr": (W, "{detail}", "set site_url: in mkdocs.yml to the address the website is published at, e.g. https://toolkit.example.org/"),
@@ -126,8 +141,11 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
 
 # Parts of messages, filled in by the checks (hints, reasons, suggestions).
 FRAGMENTS: dict[str, str] = {
+    "settings.extension_why": "it could read files, run code or add markup carepath does not check",
+    "settings.extension_code": "its settings name Python code for MkDocs to run (the '!!python/' tags below), and carepath never runs code named in mkdocs.yml",
     "fonts.pip": "run `pip install {package}` (and add {package} to requirements.txt so that CI has it too)",
     "fonts.vendor": "no package ships '{family}': put its .ttf or .otf files (with their licence) in print/fonts/",
+    "fonts.unread": " (if it is in {files}: that file cannot be read, see its own error)",
     "nothing": "none yet",
     "did_you_mean": "did you mean '{choice}'?",
     "typo_then": "if it is a typo for '{choice}', correct it; otherwise ",
@@ -237,7 +255,7 @@ TEXTS: dict[str, str] = {
 }
 
 
-def problem(code: str, path: str, line: int, column: int, **values: object) -> Problem:
+def problem(code: str, path: str, line: int, column: int, /, **values: object) -> Problem:
     """Build the problem `code` at a place, with its message and fix filled in."""
     severity, message, fix = MESSAGES[code]
     return Problem(

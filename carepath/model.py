@@ -9,14 +9,11 @@ from typing import Any
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
+from carepath.fonts import DEFAULT_FAMILIES
 from carepath.load import MarkdownFile, Sources
 from carepath.placeholders import PlaceholderError, fill
 
 TOPICS = ("signs", "steps", "pathways", "services")
-# Each structured topic's web page, and the topics that have a printable handout.
-TOPIC_FILES = {"signs": "signs", "steps": "first-support", "pathways": "referral", "services": "services"}
-HANDOUTS = ("signs", "steps", "pathways")
-PAPERS = ("a4", "letter")
 KINDS = ("feelings", "body", "behaviour", "thinking")
 AGES = ("children", "young-people", "adults", "older-adults")
 
@@ -219,6 +216,18 @@ class LocalizedToolkit:
     freshness_days: int = 180
     fallback_keys: list[str] = field(default_factory=list)
 
+    @property
+    def signs_by_kind(self) -> dict[str, list[Sign]]:
+        """The signs of each kind that has some, in the order of the kinds (a section each, on paper and online)."""
+        groups = {kind: [sign for sign in self.signs if sign.kind == kind] for kind in self.kinds}
+        return {kind: signs for kind, signs in groups.items() if signs}
+
+    @property
+    def signs_by_age(self) -> dict[str, list[Sign]]:
+        """The signs typical of each age group that has some, in the order of the age groups."""
+        groups = {age: [sign for sign in self.signs if age in sign.ages] for age in self.ages}
+        return {age: signs for age, signs in groups.items() if signs}
+
     def ui(self, key: str, **values: object) -> Text:
         """An interface string in this language (or English), with its placeholders filled."""
         text = self.locale.ui.get(key) or self.source.ui.get(key) or Text(key, "en")
@@ -240,26 +249,6 @@ class Model:
     def source(self) -> LocalizedToolkit:
         """The toolkit in its source language."""
         return self.toolkits[0]
-
-
-def locale_prefix(toolkit: LocalizedToolkit) -> str:
-    """Where a language lives in the site: the source at the root, the others under <tag>/."""
-    return "" if toolkit.is_source else f"{toolkit.locale.tag}/"
-
-
-def handout_path(toolkit: LocalizedToolkit, topic: str, paper: str) -> str:
-    """The site path of a handout PDF, e.g. es/print/signs-a4.pdf."""
-    return f"{locale_prefix(toolkit)}print/{TOPIC_FILES[topic]}-{paper}.pdf"
-
-
-def booklet_path(toolkit: LocalizedToolkit, paper: str) -> str:
-    """The site path of a language's whole-toolkit booklet PDF, e.g. es/print/booklet-a4.pdf."""
-    return f"{locale_prefix(toolkit)}print/booklet-{paper}.pdf"
-
-
-def cards_path(toolkit: LocalizedToolkit, paper: str) -> str:
-    """The site path of a language's sheet of pocket cards, e.g. es/print/cards-a4.pdf."""
-    return f"{locale_prefix(toolkit)}print/cards-{paper}.pdf"
 
 
 def parse_phone(number: str, region: str) -> Phone:
@@ -293,11 +282,8 @@ class _Texts:
         self.fallback_keys: list[str] = []
 
     def _find(self, tag: str, topic: str, keys: tuple[str, ...]) -> Any:
-        file = self.sources.texts.get(tag, {}).get(topic)
-        value: Any = file.data if file else None
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        return value if value not in (None, "", []) else None
+        """Language `tag`'s own text at `keys` of `topic`, or None (the fallback rule of carepath.load)."""
+        return self.sources.own_text(tag, topic, keys)
 
     def get(self, topic: str, *keys: str) -> Text | None:
         """The text at `keys` of `topic` in this language, or the source's, or None."""
@@ -323,7 +309,7 @@ def build_locale(sources: Sources, tag: str, source_tag: str) -> Locale:
         name=data["name"],
         english_name=data.get("english_name", data["name"]),
         direction=data["direction"],
-        fonts=tuple(data.get("fonts") or ["Noto Sans"]),
+        fonts=tuple(data.get("fonts") or DEFAULT_FAMILIES),
         search_language=data.get("search_language"),
         ui={k: Text(v, tag) for k, v in (data.get("ui") or {}).items()},
         theme=dict(data.get("theme") or {}),

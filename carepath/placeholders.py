@@ -58,7 +58,7 @@ def _read_field(text: str, offset: int) -> Field:
     if len(parsed) != 1 or parsed[0][0] or parsed[0][1] is None:
         return Field(text, offset, "", readable=False)
     _, name, spec, conversion = parsed[0]
-    return Field(text, offset, name, conversion, spec or "")
+    return Field(text, offset, name or "", conversion, spec or "")
 
 
 def scan(template: str) -> Scan:

@@ -14,6 +14,15 @@ from urllib.parse import urlsplit
 SETTINGS = frozenset({"site_url", "use_directory_urls", "theme", "markdown_extensions", "plugins", "extra",
                       "copyright", "site_author"})
 THEME_SETTINGS = frozenset({"name", "font", "features", "palette"})
+# The features of Material for MkDocs 9 (theme.features); anything else is a typo the theme would ignore.
+FEATURES = frozenset({
+    "announce.dismiss", "content.action.edit", "content.action.view", "content.code.annotate", "content.code.copy",
+    "content.code.select", "content.footnote.tooltips", "content.lazy", "content.tabs.link", "content.tooltips",
+    "header.autohide", "navigation.expand", "navigation.footer", "navigation.indexes", "navigation.instant",
+    "navigation.instant.prefetch", "navigation.instant.preview", "navigation.instant.progress", "navigation.path",
+    "navigation.prune", "navigation.sections", "navigation.tabs", "navigation.tabs.sticky", "navigation.top",
+    "navigation.tracking", "search.highlight", "search.share", "search.suggest", "toc.follow", "toc.integrate",
+})
 PALETTE_SETTINGS = frozenset({"scheme", "primary", "accent"})
 # Material writes palette names into attributes unescaped: plain colour names only (indigo, deep purple...)
 PALETTE_VALUE = re.compile(r"^[a-z][a-z0-9 -]{0,30}$")
@@ -27,6 +36,32 @@ COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOUR = "#1f5f5b"  # a calm, dark teal: 7.4:1 with white
 MIN_CONTRAST = 4.5  # WCAG AA for text, white on the colour and the colour on white
 PLUGINS = frozenset({"search", "material/search"})
+# Settings MkDocs takes as true or false only: anything else stops its build with a configuration error.
+BOOLEAN_SETTINGS = ("use_directory_urls",)
+# Options of the search plugin a toolkit may set, each with what it takes (carepath sets the language itself).
+SEARCH_OPTIONS: dict[str, str] = {
+    "separator": "text (a regular expression)", "min_search_length": "a whole number",
+    "indexing": "full, sections or titles",
+}
+
+
+def search_option_ok(option: str, value: object) -> bool:
+    """Whether an option of the search plugin is one carepath passes on, with a value MkDocs accepts."""
+    if option == "separator":
+        return isinstance(value, str)
+    if option == "min_search_length":
+        return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return option == "indexing" and value in ("full", "sections", "titles")
+
+
+def plugin_entry(entry: Any) -> Any:
+    """A `plugins:` entry as carepath passes it on: the search plugin with only the options it allows."""
+    if not isinstance(entry, dict):
+        return entry
+    name = plugin_name(entry)
+    options = entry[name] if isinstance(entry[name], dict) else {}
+    kept = {k: v for k, v in options.items() if search_option_ok(str(k), v)}
+    return {name: kept} if kept else name
 # Why a setting is refused, for the check's message.
 REFUSED_WHY = {
     "hooks": "runs Python code from the repository during the build",
@@ -82,14 +117,30 @@ def colour_ok(value: object) -> bool:
     return isinstance(value, str) and bool(COLOUR.match(value)) and contrast_with_white(value) >= MIN_CONTRAST
 
 
+def plain_data(value: Any) -> Any:
+    """Settings as plain YAML data: anything else (a value kept with its tag, such as `!ENV`) becomes None."""
+    if isinstance(value, dict):
+        return {str(k): plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_data(v) for v in value]
+    return value if value is None or isinstance(value, str | int | float | bool) else None
+
+
 def site_settings(config: dict[str, Any]) -> dict[str, Any]:
-    """The settings of mkdocs.yml carepath passes on to MkDocs: the allowed ones, and only in allowed forms."""
+    """The settings of mkdocs.yml carepath passes on to MkDocs: the allowed ones, and only in allowed forms.
+
+    Even where the check was skipped, a value written with a special tag never reaches MkDocs.
+    """
+    config = plain_data(config)
     kept = {key: value for key, value in config.items() if key in SETTINGS}
     for key in TEXT_SETTINGS:
         if key in kept:
             kept[key] = html.escape(str(kept[key]), quote=True)
     if "site_url" in kept and not SITE_URL.match(str(kept["site_url"])):
         del kept["site_url"]
+    for key in BOOLEAN_SETTINGS:
+        if key in kept and not isinstance(kept[key], bool):
+            del kept[key]
     theme = config.get("theme")
     kept["theme"] = {
         **({k: v for k, v in theme.items() if k in THEME_SETTINGS} if isinstance(theme, dict) else {}),
@@ -107,7 +158,9 @@ def site_settings(config: dict[str, Any]) -> dict[str, Any]:
         del kept["extra"]["carepath_quick_exit_url"]
     if "carepath_colour" in kept["extra"] and not colour_ok(kept["extra"]["carepath_colour"]):
         del kept["extra"]["carepath_colour"]
-    kept["plugins"] = [p for p in config.get("plugins") or [] if plugin_name(p) in PLUGINS]
+    plugins = config.get("plugins")
+    kept["plugins"] = [plugin_entry(p) for p in (plugins if isinstance(plugins, list) else [])
+                       if plugin_name(p) in PLUGINS]
     return kept
 
 
@@ -115,4 +168,4 @@ def plugin_name(entry: Any) -> str:
     """The name of a `plugins:` entry, written as a name or as a one-key mapping."""
     if isinstance(entry, str):
         return entry
-    return str(next(iter(entry), "")) if isinstance(entry, dict) else ""
+    return str(next(iter(entry), "")) if isinstance(entry, dict) and len(entry) == 1 else ""

@@ -6,9 +6,12 @@ import functools
 import gzip
 import http.server
 import os
+import queue
 import shutil
 import sys
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,6 +31,62 @@ COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "appl
 # a phone: 360 CSS pixels wide
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
+
+
+class BrowserPool:
+    """Headless Chromium browsers side by side, each driven from a thread of its own (Playwright's objects belong to
+    the thread that made them): map(function, items) calls function(browser, item) for every item, each on the
+    first browser that is free, and returns the results in the order of the items (or raises the first error).
+
+    A page spends much of its time waiting (for the network to settle, for axe-core, for a transition), so two
+    browsers get through a list of pages in little more than half the time, even on two cores.
+    """
+
+    def __init__(self, size: int, executable: str, args: list[str]) -> None:
+        self.tasks: queue.SimpleQueue[tuple[Callable[[Any, Any], Any], Any, Future[Any]] | None] = queue.SimpleQueue()
+        started: list[Future[None]] = [Future() for _ in range(size)]
+        self.threads = [threading.Thread(target=self._drive, args=(executable, args, ready), daemon=True)
+                        for ready in started]
+        for thread in self.threads:
+            thread.start()
+        for ready in started:
+            ready.result(timeout=120)  # a browser that cannot start fails here, with its error
+
+    def _drive(self, executable: str, args: list[str], ready: Future[None]) -> None:
+        """Start a browser and run the tasks this thread takes, until told to stop."""
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=executable, args=args)
+                ready.set_result(None)
+                while (task := self.tasks.get()) is not None:
+                    function, item, future = task
+                    if future.set_running_or_notify_cancel():
+                        try:
+                            future.set_result(function(browser, item))
+                        except BaseException as error:  # an assertion in the test's function: the test's to report
+                            future.set_exception(error)
+                browser.close()
+        except BaseException as error:
+            if not ready.done():
+                ready.set_exception(error)
+            raise
+
+    def map(self, function: Callable[[Any, Any], Any], items: list[Any]) -> list[Any]:
+        """function(browser, item) for every item, spread over the browsers."""
+        futures: list[Future[Any]] = [Future() for _ in items]
+        for item, future in zip(items, futures, strict=True):
+            self.tasks.put((function, item, future))
+        wait(futures)  # all of them, so that none is still running when the test ends
+        return [future.result() for future in futures]
+
+    def close(self) -> None:
+        """Stop every browser."""
+        for _ in self.threads:
+            self.tasks.put(None)
+        for thread in self.threads:
+            thread.join(timeout=60)
 
 
 def chromium_path() -> str | None:

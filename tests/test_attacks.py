@@ -13,9 +13,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import build_site_unchecked, copy_toolkit, site_pages
+from conftest import build_site_unchecked, copy_toolkit, render_pdf, site_pages
 from selectolax.lexbor import LexborHTMLParser
-from test_check import COUNT, apply_case, check, matches, reported
+from test_check import COUNT, check, checked_case, matches, reported
 
 from carepath.load import load_sources
 from carepath.model import build_model
@@ -28,10 +28,8 @@ PAYLOAD = '<img src=x onerror=alert(1)>'
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_attack_is_refused_by_check(name: str, tmp_path: Path) -> None:
-    root = copy_toolkit(tmp_path / "toolkit")
-    expect = apply_case(root, ATTACKS / name)
-    result = check(root, *(expect.get("args") or []))
+def test_attack_is_refused_by_check(name: str) -> None:
+    expect, result = checked_case(ATTACKS, name)
     got = reported(result.stderr)
     for expected in expect["problems"]:
         assert any(matches(expected, g) for g in got), f"{name}: expected {expected}\ngot:\n{result.stderr}"
@@ -196,11 +194,11 @@ def test_a_clean_page_gets_its_policy() -> None:
     assert "Content-Security-Policy" in locked and "script-src 'self';" in locked
 
 
+@pytest.mark.slow
 def test_attacked_booklet_is_clean_and_loads_only_its_own_files(tmp_path: Path) -> None:
     """The print kit cleans the same pages the same way: the booklet's HTML is inert, its PDF reads no secret."""
     from carepath.render.print_kit import render_print
     from carepath.write.fetch import ResourceRefused, SandboxFetcher
-    from carepath.write.pdf import render_pdf
 
     root = copy_toolkit(tmp_path / "toolkit")
     _attack(root)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from browser import (
     PHONE_LINKS,
     RECORDER,
     STORAGE,
+    BrowserPool,
     StaticHost,
     axe_script,
     axe_version,
@@ -33,7 +32,7 @@ from browser import (
     is_own,
     run_axe,
 )
-from conftest import LOCALES, ROOT, Built, copy_toolkit, run_build, site_pages
+from conftest import LOCALES, ROOT, Built, build_site, copy_toolkit, site_pages
 
 CHROMIUM = chromium_path()
 if CHROMIUM is None and not os.environ.get("CI"):
@@ -253,14 +252,35 @@ def summary(audits: dict[str, PageAudit], seconds: float) -> list[str]:
     return lines
 
 
+# Browsers side by side for the tests that visit many pages (see browser.BrowserPool).
+BROWSERS = int(os.environ.get("CAREPATH_BROWSERS") or 2)
+
+
+@pytest.fixture(scope="module")
+def browsers() -> Iterator[BrowserPool]:
+    """BROWSERS headless Chromium browsers, each in a thread of its own, for the whole module."""
+    assert CHROMIUM, "no Chromium: `apt-get install chromium` (or set $CHROMIUM)"
+    pool = BrowserPool(BROWSERS, CHROMIUM, CHROMIUM_ARGS)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture(scope="module")
 def audits(
-    browser: Browser, host: StaticHost, example: Built, axe_source: str, request: pytest.FixtureRequest
+    browsers: BrowserPool, example: Built, axe_source: str, request: pytest.FixtureRequest
 ) -> Iterator[dict[str, PageAudit]]:
-    """Every page of every language of the example, audited once."""
+    """Every page of every language of the example, audited once (the browsers side by side)."""
     started = time.perf_counter()
     pages = [p.relative_to(example.site).as_posix() for p in site_pages(example.site)]
-    found = {relative: audit_page(browser, host, relative, axe_source) for relative in pages}
+
+    def audit(browser: Browser, relative: str) -> PageAudit:
+        served = StaticHost(example.site)  # a host of the page's own: what it sent is this page's alone
+        try:
+            return audit_page(browser, served, relative, axe_source)
+        finally:
+            served.close()
+
+    found = dict(zip(pages, browsers.map(audit, pages), strict=True))
     lines = summary(found, time.perf_counter() - started)
     yield found
     report(request, lines)
@@ -342,48 +362,52 @@ def test_no_horizontal_scrolling_on_a_phone(audits: dict[str, PageAudit]) -> Non
     assert not wide, f"wider than the screen (scrollWidth > clientWidth): {wide}"
 
 
-def test_keyboard_reaches_everything_and_shows_focus(browser: Browser, host: StaticHost) -> None:
-    for tag, prefix in LOCALES.items():
-        for viewport in (PHONE, DESKTOP):
-            context = new_context(browser, viewport)
-            page = context.new_page()
-            fast_animations(context, page)
-            page.goto(host.url(f"{prefix}signs.html"))
-            stops = []
-            for _ in range(80):
-                page.keyboard.press("Tab")
-                stop = page.evaluate(FOCUS)
-                if stop is None or (stops and stop == stops[0]):
-                    break
-                stops.append(stop)
-            where = f"{tag} at {viewport['width']} px"
-            assert stops and "md-skip" in stops[0]["cls"], (where, stops[:1])
-            assert stops[0]["onscreen"] and stops[0]["outline"], (where, stops[0])
-            unseen = [s for s in stops if not (s["onscreen"] and s["outline"])]
-            assert not unseen, f"{where}: focus lands where it cannot be seen: {unseen}"
-            assert any((s["href"] or "").startswith("tel:") and "cp-banner__call" in s["cls"] for s in stops), where
-            assert any(s["tag"] == "button" and s["text"] == ui_theme_language_label(page) for s in stops), where
-            assert {s["hreflang"] for s in stops if "md-select__link" in s["cls"]} == set(LOCALES), where
-
-            page.goto(host.url(f"{prefix}signs.html"))
+def test_keyboard_reaches_everything_and_shows_focus(browsers: BrowserPool, host: StaticHost) -> None:
+    def tab_through(browser: Browser, how: tuple[str, str, dict[str, int]]) -> None:
+        """Tab through the signs page of one language at one viewport."""
+        tag, prefix, viewport = how
+        context = new_context(browser, viewport)
+        page = context.new_page()
+        fast_animations(context, page)
+        page.goto(host.url(f"{prefix}signs.html"))
+        stops = []
+        for _ in range(80):
             page.keyboard.press("Tab")
+            stop = page.evaluate(FOCUS)
+            if stop is None or (stops and stop == stops[0]):
+                break
+            stops.append(stop)
+        where = f"{tag} at {viewport['width']} px"
+        assert stops and "md-skip" in stops[0]["cls"], (where, stops[:1])
+        assert stops[0]["onscreen"] and stops[0]["outline"], (where, stops[0])
+        unseen = [s for s in stops if not (s["onscreen"] and s["outline"])]
+        assert not unseen, f"{where}: focus lands where it cannot be seen: {unseen}"
+        assert any((s["href"] or "").startswith("tel:") and "cp-banner__call" in s["cls"] for s in stops), where
+        assert any(s["tag"] == "button" and s["text"] == ui_theme_language_label(page) for s in stops), where
+        assert {s["hreflang"] for s in stops if "md-select__link" in s["cls"]} == set(LOCALES), where
+
+        page.goto(host.url(f"{prefix}signs.html"))
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate(SKIPPED), f"{where}: the skip link does not move the keyboard past the menus"
+
+        if viewport is PHONE:  # the menu is a drawer: it opens from the keyboard, then its links take focus
+            assert any(s["tag"] == "label" and s["role"] == "button" and s["for"] == "__drawer" for s in stops)
+            page.goto(host.url(f"{prefix}signs.html"))
+            page.focus('.md-header label[for="__drawer"]')
             page.keyboard.press("Enter")
+            stop = page.evaluate(FOCUS) or {"cls": "(nothing)"}
+            assert "md-nav__link" in stop["cls"] and stop["onscreen"] and stop["outline"], (where, stop)
             page.keyboard.press("Tab")
-            assert page.evaluate(SKIPPED), f"{where}: the skip link does not move the keyboard past the menus"
+            stop = page.evaluate(FOCUS) or {"cls": "(nothing)"}
+            assert "md-nav__link" in stop["cls"] and stop["onscreen"] and stop["outline"], (where, stop)
+            page.keyboard.press("Escape")
+            assert page.evaluate(FOCUS)["for"] == "__drawer", where
+        context.close()
 
-            if viewport is PHONE:  # the menu is a drawer: it opens from the keyboard, then its links take focus
-                assert any(s["tag"] == "label" and s["role"] == "button" and s["for"] == "__drawer" for s in stops)
-                page.goto(host.url(f"{prefix}signs.html"))
-                page.focus('.md-header label[for="__drawer"]')
-                page.keyboard.press("Enter")
-                stop = page.evaluate(FOCUS) or {"cls": "(nothing)"}
-                assert "md-nav__link" in stop["cls"] and stop["onscreen"] and stop["outline"], (where, stop)
-                page.keyboard.press("Tab")
-                stop = page.evaluate(FOCUS) or {"cls": "(nothing)"}
-                assert "md-nav__link" in stop["cls"] and stop["onscreen"] and stop["outline"], (where, stop)
-                page.keyboard.press("Escape")
-                assert page.evaluate(FOCUS)["for"] == "__drawer", where
-            context.close()
+    browsers.map(tab_through, [(tag, prefix, viewport) for tag, prefix in LOCALES.items()
+                               for viewport in (PHONE, DESKTOP)])
 
 
 SKIPPED = """() => {
@@ -516,25 +540,31 @@ def test_site_works_opened_from_files_search_included(browser: Browser, example:
 SCREENSHOT_PAGES = ("index", "signs", "first-support", "referral", "services")
 
 
-def test_screenshots(browser: Browser, host: StaticHost, request: pytest.FixtureRequest) -> None:
+def test_screenshots(browsers: BrowserPool, host: StaticHost, request: pytest.FixtureRequest) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    written = []
-    for viewport in (PHONE, DESKTOP):
-        for tag in ("en", "ar"):
-            context = new_context(browser, viewport, device_scale_factor=1)
-            page = context.new_page()
-            for name in SCREENSHOT_PAGES:
-                page.goto(host.url(f"{LOCALES[tag]}{name}.html"))
-                target = SCREENSHOTS / f"{tag}-{viewport['width']}px-{name}.png"
-                page.screenshot(path=str(target), full_page=True)
-                written.append(target)
-            if viewport is PHONE:
-                page.goto(host.url(f"{LOCALES[tag]}signs.html"))
-                set_text_size(context, page, 200)  # after loading: a new page starts at the default size
-                target = SCREENSHOTS / f"{tag}-360px-text200-signs.png"
-                page.screenshot(path=str(target))
-                written.append(target)
-            context.close()
+
+    def shoot(browser: Browser, how: tuple[dict[str, int], str]) -> list[Path]:
+        """The screenshots of one language at one viewport."""
+        viewport, tag = how
+        shots = []
+        context = new_context(browser, viewport, device_scale_factor=1)
+        page = context.new_page()
+        for name in SCREENSHOT_PAGES:
+            page.goto(host.url(f"{LOCALES[tag]}{name}.html"))
+            target = SCREENSHOTS / f"{tag}-{viewport['width']}px-{name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            shots.append(target)
+        if viewport is PHONE:
+            page.goto(host.url(f"{LOCALES[tag]}signs.html"))
+            set_text_size(context, page, 200)  # after loading: a new page starts at the default size
+            target = SCREENSHOTS / f"{tag}-360px-text200-signs.png"
+            page.screenshot(path=str(target))
+            shots.append(target)
+        context.close()
+        return shots
+
+    written = [shot for shots in browsers.map(shoot, [(viewport, tag) for viewport in (PHONE, DESKTOP)
+                                                      for tag in ("en", "ar")]) for shot in shots]
     assert all(p.stat().st_size > 5_000 for p in written)
     report(request, [f"screenshots at 360 and 1280 px ({len(written)}):", *(f"  {p}" for p in written)])
 
@@ -705,30 +735,25 @@ def test_left_to_right_values_are_isolated_on_right_to_left_pages(
 # -- quick exit ----------------------------------------------------------------------------------------------
 
 
-def build_with_quick_exit(example: Built, target: Path, enabled: bool, url: str | None) -> Path:
-    """A copy of the example with `extra.carepath_quick_exit` on or off (and an exit URL), built with the CLI."""
-    root = copy_toolkit(target)
-    cache = example.root / ".carepath" / "cache"
-    if cache.is_dir():  # the PDFs do not change: reuse them
-        shutil.copytree(cache, root / ".carepath" / "cache")
+def build_with_quick_exit(target: Path, enabled: bool, url: str | None) -> Path:
+    """A copy of the example with `extra.carepath_quick_exit` on or off (and an exit URL): its website, checked and
+    built as `build` builds it (the PDFs, which the switch does not touch, left out)."""
+    root = copy_toolkit(target / "toolkit")
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     config.setdefault("extra", {})["carepath_quick_exit"] = enabled
     if url:
         config["extra"]["carepath_quick_exit_url"] = url
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    result = run_build(root, "build")
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+    return build_site(root, target)
 
 
 @pytest.fixture(scope="module")
-def exit_hosts(example: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StaticHost]]:
+def exit_hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StaticHost]]:
     """The example with the quick exit switched off, and with it leaving for a configured site."""
     variants = {"off": (False, None), "url": (True, NEUTRAL)}
-    with ThreadPoolExecutor(len(variants)) as pool:  # two builds side by side
-        sites = {name: pool.submit(build_with_quick_exit, example, tmp_path_factory.mktemp(f"exit-{name}"), *how)
-                 for name, how in variants.items()}
-        hosts = {name: StaticHost(site.result()) for name, site in sites.items()}
+    sites = {name: build_with_quick_exit(tmp_path_factory.mktemp(f"exit-{name}"), *how)
+             for name, how in variants.items()}
+    hosts = {name: StaticHost(site) for name, site in sites.items()}
     yield hosts
     for served in hosts.values():
         served.close()

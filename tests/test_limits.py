@@ -13,7 +13,7 @@ from conftest import copy_toolkit
 from test_check import TODAY
 
 from carepath import commands, load
-from carepath.checks.paths import content_kind, publishable
+from carepath.files import content_kind, publishable
 from carepath.load import markdown_depth, parse_yaml, read_markdown
 from carepath.render.site import page_assets
 
@@ -167,7 +167,7 @@ def test_check_reads_no_more_than_the_size_limit(tmp_path: Path) -> None:
 
 def test_a_file_full_of_hidden_characters_is_reported_briefly(tmp_path: Path) -> None:
     """600,000 zero-width spaces give one screenful of problems, not 600,000 lines."""
-    from carepath.checks.text import MAX_HIDDEN_PER_FILE, hidden_characters
+    from carepath.lines import MAX_HIDDEN_PER_FILE, hidden_characters
 
     problems = hidden_characters("a\u200b" * 600_000, "content/en/pages/x.md")
     assert len(problems) == MAX_HIDDEN_PER_FILE

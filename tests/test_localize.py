@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import polib
 import pytest
 import yaml
-from conftest import Built, build_site_unchecked, copy_toolkit, parse, run_build
+from conftest import (
+    Built,
+    build_site,
+    build_site_unchecked,
+    cli,
+    copy_built,
+    copy_toolkit,
+    fingerprint,
+    parse,
+    render_pdf,
+    run_build,
+)
 
-
-def tree_hashes(root: Path) -> dict[str, str]:
-    """A hash of every source file of a toolkit."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for name in ("content", "locales") for p in sorted((root / name).rglob("*")) if p.is_file()
-    }
+# What translators' commands write: a toolkit's texts and languages.
+TEXTS = ("content", "locales")
 
 
 def status(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `build.py status`."""
-    return run_build(root, "status", *args)
+    """`build.py status`, in this process (conftest.cli)."""
+    return cli(root, "status", *args)
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +38,9 @@ def new_languages(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The example with Somali (LTR, no Material strings) and Dari (RTL, three-letter tag) added, built."""
     root = copy_toolkit(tmp_path_factory.mktemp("new-languages"))
     for tag in ("so", "prs"):
-        result = run_build(root, "new-locale", tag)
+        result = cli(root, "new-locale", tag)
         assert result.returncode == 0, result.stderr + result.stdout
-    built = run_build(root, "build")
+    built = run_build(root, "build")  # the whole build, PDFs of the new languages included, by the CLI
     assert built.returncode == 0, built.stderr
     return Built(root, root / "site", built.stderr)
 
@@ -64,23 +69,24 @@ def test_new_languages_build_with_lang_dir_and_fallback(new_languages: Built) ->
         text = (new_languages.site / tag / "signs.html").read_text()
         assert '<span lang="en" dir="ltr">' in text and "cp-notice" in text
         assert (new_languages.site / tag / "print" / "signs-a4.pdf").is_file()
-    # Material ships no Somali strings: the build generated them and did not crash
-    assert (new_languages.root / ".carepath/work/overrides/partials/languages/so.html").is_file()
+    # Material ships no Somali strings: the build generated them (the lang="so" above is theirs) and did not crash;
+    # it built them in a work folder of its own, gone with the build
+    assert not (new_languages.root / ".carepath/work").exists()
 
 
 def test_new_locale_refuses_an_invalid_tag(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
-    result = run_build(root, "new-locale", "english!")
+    result = run_build(root, "new-locale", "english!")  # the CLI in its own process: exit status and message
     assert result.returncode == 1
     assert "not a valid BCP 47 language tag" in result.stderr
     assert not (root / "locales/english!.yml").exists()
 
 
 def test_new_locale_never_overwrites(new_languages: Built) -> None:
-    before = tree_hashes(new_languages.root)
-    result = run_build(new_languages.root, "new-locale", "so")
+    before = fingerprint(new_languages.root, TEXTS)
+    result = cli(new_languages.root, "new-locale", "so")
     assert result.returncode == 0
-    assert tree_hashes(new_languages.root) == before
+    assert fingerprint(new_languages.root, TEXTS) == before
 
 
 @pytest.fixture()
@@ -129,7 +135,7 @@ def test_mark_current_records_a_reviewed_translation(changed: Path) -> None:
 def test_po_export_is_valid_gettext(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     for tag in ("es", "ar", "sw"):
-        result = run_build(root, "export-po", tag)
+        result = cli(root, "export-po", tag)
         assert result.returncode == 0, result.stderr
         files = sorted((root / "translations" / tag).glob("*.po"))
         assert len(files) == 9  # five YAML files, three pages, interface strings
@@ -148,41 +154,39 @@ def test_po_export_is_valid_gettext(tmp_path: Path) -> None:
 
 def test_po_round_trip_without_edits_changes_nothing(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
-    before = tree_hashes(root)
+    before = fingerprint(root, TEXTS)
     for tag in ("es", "ar", "sw"):
-        assert run_build(root, "export-po", tag).returncode == 0
-        result = run_build(root, "import-po", tag)
+        assert cli(root, "export-po", tag).returncode == 0
+        result = cli(root, "import-po", tag)
         assert result.returncode == 0, result.stderr
         assert "imported 0 " in result.stdout
-    assert tree_hashes(root) == before
+    assert fingerprint(root, TEXTS) == before
 
 
 def test_po_edit_import_build_shows_the_edit(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
-    assert run_build(root, "export-po", "sw").returncode == 0
+    assert cli(root, "export-po", "sw").returncode == 0
     po_file = root / "translations/sw/pathways.po"
     po = polib.pofile(str(po_file))
     entry = next(e for e in po if e.msgctxt == "title")
     entry.msgstr = "Lini na wapi pa kupeleka mtu"
     po.save(str(po_file))
-    result = run_build(root, "import-po", "sw")
+    result = cli(root, "import-po", "sw")
     assert result.returncode == 0, result.stderr
     assert "content/sw/pathways.yml" in result.stdout
     written = (root / "content/sw/pathways.yml").read_text()
     assert written.startswith("# yaml-language-server: $schema=../../carepath/schemas/pathways-text.schema.json")
     records = yaml.safe_load((root / "content/sw/translated-from.yml").read_text())
     assert "pathways.yml:title" in records
-    built = run_build(root, "build")
-    assert built.returncode == 0, built.stderr
-    html = (root / "site/sw/referral.html").read_text()
+    html = (build_site(root, tmp_path) / "sw/referral.html").read_text()  # checked, then the website
     assert "<h1>Lini na wapi pa kupeleka mtu</h1>" in html or 'Lini na wapi pa kupeleka mtu</h1>' in html
-    shutil.rmtree(root / "site")
 
 
-def test_missing_glyph_fails_the_build_naming_the_character(tmp_path: Path) -> None:
-    root = copy_toolkit(tmp_path / "toolkit")
-    run_build(root, "build")
-    before = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+@pytest.mark.slow
+def test_missing_glyph_fails_the_build_naming_the_character(example: Built, tmp_path: Path) -> None:
+    root = copy_built(example.root, tmp_path / "toolkit")  # built by the CLI (conftest.example asserts it)
+    before = fingerprint(root / "site")
+    assert before and "es/print/signs-a4.pdf" in before
     es = root / "content/es/signs.yml"
     lines = es.read_text().splitlines()
     number = next(i for i, line in enumerate(lines) if line.strip().startswith("sleep-changes:"))
@@ -193,23 +197,21 @@ def test_missing_glyph_fails_the_build_naming_the_character(tmp_path: Path) -> N
     column = lines[number].index("ሰ") + 1
     assert f"content/es/signs.yml:{number + 1}:{column}: error: 'ሰ' (U+1230 ETHIOPIC SYLLABLE SA)" in result.stderr
     assert "Noto Sans" in result.stderr and "Ethiopic script" in result.stderr  # the fonts it has, and the fix
-    after = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
-    assert after == before  # the previous site is untouched
+    assert fingerprint(root / "site") == before  # the previous site is untouched
 
 
 def test_outdated_page_keeps_its_translation_with_a_notice_and_a_source_link(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     page = root / "content/en/pages/about.md"
     page.write_text(page.read_text() + "\nA new paragraph the translations do not have yet.\n")
-    result = run_build(root, "build")
-    assert result.returncode == 0, result.stderr
-    es = (root / "site/es/about.html").read_text()
+    site = build_site(root, tmp_path)  # the check lets an outdated translation through
+    es = (site / "es/about.html").read_text()
     notice = yaml.safe_load((root / "locales/es.yml").read_text())["ui"]["notice.outdated"]
     assert notice.replace("{source_language}", "inglés") in es
     assert 'class="admonition note cp-notice cp-notice--outdated"' in es
     assert '<a href="../about.html" hreflang="en">' in es
     assert "A new paragraph" not in es  # the Spanish page is still the Spanish translation
-    assert "cp-notice--outdated" not in (root / "site/es/signs.html").read_text()
+    assert "cp-notice--outdated" not in (site / "es/signs.html").read_text()
 
 
 @pytest.mark.parametrize("tag", ["es", "ar", "sw"])
@@ -218,7 +220,7 @@ def test_po_round_trip_of_interface_strings_with_edits(tag: str, tmp_path: Path)
     root = copy_toolkit(tmp_path / "toolkit")
     locale = root / f"locales/{tag}.yml"
     before = locale.read_text(encoding="utf-8").splitlines()
-    assert run_build(root, "export-po", tag).returncode == 0
+    assert cli(root, "export-po", tag).returncode == 0
     po_file = root / f"translations/{tag}/ui.po"
     po = polib.pofile(str(po_file))
     plural = re.compile(r"\.(zero|one|two|few|many|other)$")  # a plural form may leave out {count}
@@ -227,23 +229,23 @@ def test_po_round_trip_of_interface_strings_with_edits(tag: str, tmp_path: Path)
     edited = {}
     for entry in po:
         if entry.msgstr and "{" not in entry.msgid:
-            entry.msgstr += " ✓"
+            entry.msgstr += " ·"  # a mark every language's print fonts have
             edited[entry.msgctxt] = entry.msgstr
     po.save(str(po_file))
-    result = run_build(root, "import-po", tag)
+    result = cli(root, "import-po", tag)
     assert result.returncode == 0, result.stderr
     after = locale.read_text(encoding="utf-8").splitlines()
     assert len(after) == len(before)  # every string changed in place: no group written, no line added
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert len(changed) == len(edited) and all(b.lstrip().split(":", 1)[0] in edited for _, b in changed)
     assert [a.split(":", 1)[0] for a, _ in changed] == [b.split(":", 1)[0] for _, b in changed]
-    check = run_build(root, "check", "--today", "2026-11-20")
+    check = cli(root, "check", "--today", "2026-11-20")
     assert check.returncode == 0, check.stderr
     # and a second round trip changes nothing
-    snapshot = tree_hashes(root)
-    assert run_build(root, "export-po", tag).returncode == 0
-    assert run_build(root, "import-po", tag).returncode == 0
-    assert tree_hashes(root) == snapshot
+    snapshot = fingerprint(root, TEXTS)
+    assert cli(root, "export-po", tag).returncode == 0
+    assert cli(root, "import-po", tag).returncode == 0
+    assert fingerprint(root, TEXTS) == snapshot
     if tag == "es":  # the edit reaches the website
         site = build_site_unchecked(root, tmp_path / "out")
         assert edited["banner.label"] in (site / "es/index.html").read_text(encoding="utf-8")
@@ -254,7 +256,7 @@ def test_a_text_translated_by_hand_is_translated_until_its_source_changes(tmp_pa
     root = copy_toolkit(tmp_path / "toolkit")
     pathways = root / "content/sw/pathways.yml"
     pathways.write_text("title: Lini na wapi pa kupeleka mtu\n", encoding="utf-8")
-    result = run_build(root, "status", "--json")
+    result = status(root, "--json")
     assert result.returncode == 0, result.stderr
     units = {u["key"]: u["state"] for u in json.loads(result.stdout)["sw"]["units"] if u["file"] == "pathways.yml"}
     assert units["title"] == "translated"
@@ -263,7 +265,7 @@ def test_a_text_translated_by_hand_is_translated_until_its_source_changes(tmp_pa
     english = root / "content/en/pathways.yml"
     english.write_text(english.read_text(encoding="utf-8").replace(
         "title: When and where to refer", "title: When and where to refer someone"), encoding="utf-8")
-    result = run_build(root, "status", "--json")
+    result = status(root, "--json")
     units = {u["key"]: u["state"] for u in json.loads(result.stdout)["sw"]["units"] if u["file"] == "pathways.yml"}
     assert units["title"] == "outdated"
 
@@ -284,20 +286,22 @@ def test_every_script_prints_from_packaged_fonts(tag: str, tmp_path: Path) -> No
     from carepath.fonts import FontCatalog
     from carepath.load import load_sources
     from carepath.model import build_model
-    from carepath.render.print_kit import missing_glyphs, render_print
-    from carepath.write.pdf import render_pdf
+    from carepath.render.print_kit import render_print
+    from carepath.write.glyphs import missing_glyphs
 
     title, package, font = SCRIPT_SAMPLES[tag]
     root = copy_toolkit(tmp_path / "toolkit")
-    made = run_build(root, "new-locale", tag)
+    made = cli(root, "new-locale", tag)
     assert made.returncode == 0, made.stderr + made.stdout
     locale = yaml.safe_load((root / f"locales/{tag}.yml").read_text(encoding="utf-8"))
     assert FontCatalog(root / "print/fonts").faces(locale["fonts"][0]) is not None, (locale["fonts"], package)
     (root / f"content/{tag}/signs.yml").write_text(f"title: {title}\n", encoding="utf-8")
-    checked = run_build(root, "check", "--today", "2026-11-20")
+    checked = cli(root, "check", "--today", "2026-11-20")
     assert checked.returncode == 0, checked.stderr
     sources, _ = load_sources(root)
-    jobs = [j for j in render_print(build_model(sources), root) if j.path == f"{tag}/print/signs-a4.pdf"]
+    model = build_model(sources)
+    model = replace(model, toolkits=[t for t in model.toolkits if t.locale.tag == tag])  # its handouts only
+    jobs = [j for j in render_print(model, root) if j.path == f"{tag}/print/signs-a4.pdf"]
     assert jobs and missing_glyphs(jobs[0]) == {}
     assert title in jobs[0].html
     pdf = tmp_path / "signs.pdf"
@@ -311,7 +315,7 @@ def test_a_missing_font_fails_check_with_the_pip_line(tmp_path: Path) -> None:
     es = root / "locales/es.yml"
     es.write_text(es.read_text(encoding="utf-8").replace("fonts: [Noto Sans]", "fonts: [Noto Sans Thaana, Noto Sans]"),
                   encoding="utf-8")
-    result = run_build(root, "check", "--today", "2026-11-20")
+    result = cli(root, "check", "--today", "2026-11-20")
     assert result.returncode == 1
     assert "locales/es.yml:" in result.stderr and "the font 'Noto Sans Thaana' is not installed" in result.stderr
     assert "put its .ttf or .otf files (with their licence) in print/fonts/" in result.stderr
@@ -320,22 +324,22 @@ def test_a_missing_font_fails_check_with_the_pip_line(tmp_path: Path) -> None:
 def test_po_import_into_a_new_locale_fills_the_commented_template_in_place(tmp_path: Path) -> None:
     """Strings translated in PO land on new-locale's commented lines, uncommented, never appended after them."""
     root = copy_toolkit(tmp_path / "toolkit")
-    assert run_build(root, "new-locale", "so").returncode == 0
+    assert cli(root, "new-locale", "so").returncode == 0
     template = (root / "locales/so.yml").read_text(encoding="utf-8").splitlines()
-    assert run_build(root, "export-po", "so").returncode == 0
+    assert cli(root, "export-po", "so").returncode == 0
     po_file = root / "translations/so/ui.po"
     po = polib.pofile(str(po_file))
     for entry in po:
         if entry.msgctxt == "exit.label":
             entry.msgstr = "Ka bax boggan"
     po.save(str(po_file))
-    assert run_build(root, "import-po", "so").returncode == 0
+    assert cli(root, "import-po", "so").returncode == 0
     lines = (root / "locales/so.yml").read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(template)
     place = next(i for i, line in enumerate(template) if line.startswith("#   exit.label:"))
     assert lines[place] == '  exit.label: "Ka bax boggan"'
     assert "ui:" in lines and "# ui:" not in lines
-    assert run_build(root, "check", "--today", "2026-11-20").returncode == 0
+    assert cli(root, "check", "--today", "2026-11-20").returncode == 0
 
 
 def test_notices_name_languages_in_the_language_of_the_sentence(tmp_path: Path) -> None:
@@ -345,7 +349,7 @@ def test_notices_name_languages_in_the_language_of_the_sentence(tmp_path: Path) 
     from carepath.render.site import theme_strings
 
     root = copy_toolkit(tmp_path / "toolkit")
-    assert run_build(root, "new-locale", "so").returncode == 0
+    assert cli(root, "new-locale", "so").returncode == 0
     sources, _ = load_sources(root)
     toolkits = {t.locale.tag: t for t in build_model(sources).toolkits}
     somali = theme_strings(toolkits["so"])["notices"]["untranslated"]

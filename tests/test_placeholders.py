@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_toolkit
-from test_check import COUNT, apply_case, check, matches, reported
+from conftest import ROOT
+from test_check import COUNT, checked_case, matches, reported
 
 from carepath.checks.placeholders import Finding, check_source, check_translation
 from carepath.load import load_sources
@@ -166,10 +166,8 @@ def test_format_attack_cases_exist() -> None:
 
 
 @pytest.mark.parametrize("name", FORMAT_CASES)
-def test_format_attack_is_reported_exactly(name: str, tmp_path: Path) -> None:
-    root = copy_toolkit(tmp_path / "toolkit")
-    expect = apply_case(root, ATTACKS / name)
-    result = check(root)
+def test_format_attack_is_reported_exactly(name: str) -> None:
+    expect, result = checked_case(ATTACKS, name)
     got = reported(result.stderr)
     assert len(got) == len(expect["problems"]), result.stderr
     for expected in expect["problems"]:

@@ -5,6 +5,7 @@ Per language and paper: three handouts, the booklet and a sheet of pocket cards.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -19,36 +20,26 @@ from pathlib import Path
 import fontpkg
 import pytest
 import yaml
+from conftest import SHARED_CACHE, private_cache, rendering_alone
 from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from carepath.formatting import language_name, list_of
+from carepath.layout import HANDOUTS, PAPERS, TOPIC_FILES, booklet_path, cards_path, handout_path
 from carepath.load import load_sources
-from carepath.model import (
-    HANDOUTS,
-    PAPERS,
-    TOPIC_FILES,
-    LocalizedToolkit,
-    Model,
-    Page,
-    Text,
-    booklet_path,
-    build_model,
-    cards_path,
-    handout_path,
-)
+from carepath.model import LocalizedToolkit, Model, Page, Text, build_model
 from carepath.render.print_kit import (
     NO_SITE_URL,
     FontNotFound,
     PrintJob,
     family_faces,
     key_services,
-    missing_glyphs,
     page_body,
     quote_marks,
     render_print,
     smart_quotes,
 )
+from carepath.write.glyphs import missing_glyphs
 from carepath.write.pdf import PdfStats, write_pdfs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,14 +101,32 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     jobs = render_print(model, ROOT, SITE_URL)
     assert jobs.warnings == []
     base = tmp_path_factory.mktemp("print")
-    cache = Path(os.environ["CAREPATH_CACHE_DIR"]) / "pdf"
-    stats = write_pdfs(jobs, base / "out", cache, workers=2)
-    return Printed(model, jobs, base / "out", cache, stats)
+    with rendering_alone():
+        stats = write_pdfs(jobs, base / "out", SHARED_CACHE, workers=2)
+    return Printed(model, jobs, base / "out", SHARED_CACHE, stats)
 
 
 def run(*command: str) -> str:
-    """Run a poppler or zbar tool and return what it printed."""
+    """Run a poppler or zbar tool and return what it printed.
+
+    What poppler reads from a PDF (pdftotext, pdfinfo, pdffonts) is read once per session: the print kit's PDFs
+    never change once written, and most tests read the same ones; every other path is a test's own new file.
+    """
+    if command[0] in ("pdftotext", "pdfinfo", "pdffonts"):
+        return _read(command)
     return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout
+
+
+@functools.cache
+def _read(command: tuple[str, ...]) -> str:
+    """What a poppler tool read from a PDF."""
+    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout
+
+
+@functools.cache
+def parsed_pdf(path: Path) -> PdfReader:
+    """A PDF parsed by pypdf, once per session (pypdf keeps what it has read of it)."""
+    return PdfReader(path)
 
 
 def pdf_text(path: Path, page: int | None = None) -> str:
@@ -159,10 +168,25 @@ def qr_payloads(path: Path, page: int, tmp_path: Path, band: tuple[float, float]
     return result.stdout.split()
 
 
-def _marked_texts(page: PageObject) -> dict[int, str]:
-    """The text of each marked-content sequence (MCID) of a page, as pypdf decodes it."""
+@dataclass
+class PageContent:
+    """What pypdf reads from a page's content stream."""
+
+    marked: dict[int, str]  # the text of each marked-content sequence (MCID)
+    sizes: Counter[float]  # characters shown at each text size (points, to 0.1)
+
+
+@functools.cache
+def page_contents(path: Path) -> dict[int, PageContent]:
+    """The content of each page of a PDF (by the page's object number), read once per session."""
+    return {page.indirect_reference.idnum: _page_content(page) for page in parsed_pdf(path).pages}
+
+
+def _page_content(page: PageObject) -> PageContent:
+    """The text of each marked-content sequence (MCID) of a page, and its text sizes, as pypdf decodes them."""
     stack: list[int | None] = []
     texts: dict[int, str] = {}
+    sizes: Counter[float] = Counter()
 
     def before(operator: bytes, operands: list[object], _cm: object, _tm: object) -> None:
         """Track which marked-content sequence the following text belongs to."""
@@ -174,20 +198,23 @@ def _marked_texts(page: PageObject) -> dict[int, str]:
         elif operator == b"EMC" and stack:
             stack.pop()
 
-    def text(value: str, *_ignored: object) -> None:
-        """Add shown text to its sequence."""
+    def text(value: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        """Add shown text to its sequence; count its characters at its size on the page (font size x text and
+        page matrices)."""
         mcid = next((m for m in reversed(stack) if m is not None), None)
         if mcid is not None:
             texts[mcid] = texts.get(mcid, "") + value
+        if value.strip():
+            scale = ((tm[0] * cm[0] + tm[1] * cm[2]) ** 2 + (tm[0] * cm[1] + tm[1] * cm[3]) ** 2) ** 0.5
+            sizes[round(size * scale, 1)] += len(value.strip())
 
     page.extract_text(visitor_operand_before=before, visitor_text=text)
-    return texts
+    return PageContent(texts, sizes)
 
 
 def tagged_text(path: Path) -> str:
     """A PDF's text in the order of its structure tree: what a screen reader reads (no running header/footer)."""
-    reader = PdfReader(path)
-    pages = {page.indirect_reference.idnum: _marked_texts(page) for page in reader.pages}
+    pages = {number: content.marked for number, content in page_contents(path).items()}
     parts: list[str] = []
 
     def walk(node: object, page: int | None) -> None:
@@ -203,7 +230,7 @@ def tagged_text(path: Path) -> str:
             where = node.get("/Pg")
             walk(node.get("/K", []), where.idnum if isinstance(where, IndirectObject) else page)
 
-    walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    walk(parsed_pdf(path).trailer["/Root"]["/StructTreeRoot"], None)
     return " ".join(AUTO_HYPHEN.sub("", " ".join(parts)).translate(STRAIGHT).split())
 
 
@@ -289,14 +316,14 @@ def test_stats_give_pages_and_bytes_of_each_pdf(printed: Printed) -> None:
     assert list(printed.stats.files) == [job.path for job in printed.jobs]
     for path, (pages, size) in printed.stats.files.items():
         pdf = printed.pdf(path)
-        assert pages == len(PdfReader(pdf).pages) and size == pdf.stat().st_size, path
+        assert pages == len(parsed_pdf(pdf).pages) and size == pdf.stat().st_size, path
 
 
 def test_paper_size_of_every_page(printed: Printed) -> None:
     """A4 pages are 595 x 842 pt, Letter pages 612 x 792 pt, in every PDF."""
     for _toolkit, job, pdf in every_pdf(printed):
         width, height = SIZES[job.paper]
-        reader = PdfReader(pdf)
+        reader = parsed_pdf(pdf)
         assert len(reader.pages) >= 1
         for page in reader.pages:
             box = page.mediabox
@@ -306,7 +333,7 @@ def test_paper_size_of_every_page(printed: Printed) -> None:
 def test_handouts_are_compact(printed: Printed) -> None:
     """Recognizing distress on one sheet (both sides); first support and the referral guide within MOST_PAGES."""
     for toolkit, topic, paper, pdf in handouts(printed):
-        pages = len(PdfReader(pdf).pages)
+        pages = len(parsed_pdf(pdf).pages)
         assert 1 <= pages <= MOST_PAGES[topic], (pdf, pages)
         if toolkit.locale.direction == "ltr" and paper == "a4" and toolkit.is_source:
             assert pages == {"signs": 2, "steps": 5, "pathways": 5}[topic], (pdf, pages)
@@ -443,7 +470,7 @@ def test_booklet_links_between_pages_stay_inside_the_booklet(printed: Printed) -
     assert 'href="#chapter-self-care"' in job.html and 'href="#chapter-about"' in job.html
     assert 'href="self-care.md"' not in job.html
     assert 'id="about-example-data"' in job.html  # heading ids carry their page's name
-    reader = PdfReader(printed.pdf(job.path))
+    reader = parsed_pdf(printed.pdf(job.path))
     internal = 0
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
@@ -464,7 +491,7 @@ def test_cards_front_and_back_fit_inside_each_card(printed: Printed) -> None:
     for toolkit in printed.model.toolkits:
         for paper in PAPERS:
             pdf = printed.pdf(cards_path(toolkit, paper))
-            assert len(PdfReader(pdf).pages) == 2, pdf
+            assert len(parsed_pdf(pdf).pages) == 2, pdf
             width, height = SIZES[paper]
             columns, rows = CARD_GRID[paper]
             left, top = (width - columns * CARD[0]) / 2, (height - rows * CARD[1]) / 2
@@ -582,7 +609,7 @@ def test_tagged_with_title_author_subject_language_and_review_date(printed: Prin
         assert info["Title"] == title, pdf
         assert info["Author"] == plain(toolkit.community), pdf
         assert info.get("Subject"), pdf
-        reader = PdfReader(pdf)
+        reader = parsed_pdf(pdf)
         assert reader.trailer["/Root"]["/Lang"] == toolkit.locale.tag, pdf
         assert "/StructTreeRoot" in reader.trailer["/Root"], pdf
         created = reader.metadata["/CreationDate"]
@@ -592,7 +619,7 @@ def test_tagged_with_title_author_subject_language_and_review_date(printed: Prin
 def test_qr_code_has_alternative_text(printed: Printed) -> None:
     """The QR code is a tagged figure whose alternative text is the address it opens."""
     job = next(j for j in printed.jobs if j.path == "es/print/signs-a4.pdf")
-    reader = PdfReader(printed.pdf(job.path))
+    reader = parsed_pdf(printed.pdf(job.path))
     figures: list[str] = []
 
     def walk(element: object) -> None:
@@ -630,7 +657,7 @@ def test_phone_numbers_keep_their_order_in_arabic(printed: Printed) -> None:
     toolkit = printed.toolkit("ar")
     pdf = printed.pdf(handout_path(toolkit, "pathways", "a4"))
     checked = 0
-    for page in range(1, len(PdfReader(pdf).pages) + 1):
+    for page in range(1, len(parsed_pdf(pdf).pages) + 1):
         page_words = words(pdf, page)
         for service in toolkit.services:
             if not service.phone or " " not in service.phone.display:
@@ -654,7 +681,7 @@ def test_directory_columns_run_in_the_direction_of_the_language(printed: Printed
         width = SIZES["a4"][0]
         first = toolkit.services[0].phone.display.split(" ")[-1]  # e.g. 555-0100
         checked = 0
-        for page in range(1, len(PdfReader(pdf).pages) + 1):
+        for page in range(1, len(parsed_pdf(pdf).pages) + 1):
             text = pdf_text(pdf, page)
             title = plain(toolkit.topics["services"].title)
             if find(text, title, tag == "ar") < 0:
@@ -824,6 +851,7 @@ def test_key_follows_css_and_templates(printed: Printed, tmp_path: Path) -> None
     assert [j.key for j in render_print(printed.model, ROOT, SITE_URL)] == [j.key for j in printed.jobs]
 
 
+@pytest.mark.slow
 def test_two_renders_are_byte_identical(printed: Printed, tmp_path: Path) -> None:
     """Rendering again from an empty cache gives the very same bytes."""
     chosen = (
@@ -831,7 +859,7 @@ def test_two_renders_are_byte_identical(printed: Printed, tmp_path: Path) -> Non
     )
     some = [job for job in printed.jobs if job.path in chosen]
     assert len(some) == len(chosen)
-    write_pdfs(some, tmp_path / "out", tmp_path / "cache", workers=2)
+    write_pdfs(some, tmp_path / "out", private_cache(tmp_path), workers=2)  # cold: its own, empty cache
     for job in some:
         assert (tmp_path / "out" / job.path).read_bytes() == printed.pdf(job.path).read_bytes(), job.path
 
@@ -852,13 +880,14 @@ def test_font_files_in_print_fonts_come_before_packages(tmp_path: Path) -> None:
         family_faces("No Such Sans", folder)
 
 
+@pytest.mark.slow
 def test_uncovered_text_never_pulls_in_a_system_font(printed: Printed, tmp_path: Path) -> None:
     """Text no Noto font covers stays in Noto (as empty boxes), never a system font."""
     # this machine has fonts for some of these (DejaVu, Droid Sans Fallback...): they must not be used
     job = next(job for job in printed.jobs if job.path == "print/signs-a4.pdf")
     html = job.html.replace("</main>", "<p>你好 ሰላም Ωμέγα</p></main>")
     odd = replace(job, html=html, key="0" * 64, path="odd.pdf")
-    write_pdfs([odd], tmp_path / "out", tmp_path / "cache", workers=1)
+    write_pdfs([odd], tmp_path / "out", private_cache(tmp_path), workers=1)  # its key is made up: not shared
     rows = run("pdffonts", str(tmp_path / "out" / "odd.pdf")).splitlines()[2:]
     assert rows and all(row.split()[0].split("+")[-1].startswith("Noto-Sans") for row in rows), rows
 
@@ -924,17 +953,7 @@ def test_footer_line_reads_like_the_banner(printed: Printed) -> None:
 
 def text_sizes(pdf: Path) -> Counter[float]:
     """How many characters a PDF shows at each text size (points, to 0.1), read from its content with pypdf."""
-    sizes: Counter[float] = Counter()
-
-    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
-        """Count the characters of one text run at its size on the page (font size x text and page matrices)."""
-        if text.strip():
-            scale = ((tm[0] * cm[0] + tm[1] * cm[2]) ** 2 + (tm[0] * cm[1] + tm[1] * cm[3]) ** 2) ** 0.5
-            sizes[round(size * scale, 1)] += len(text.strip())
-
-    for page in PdfReader(pdf).pages:
-        page.extract_text(visitor_text=visit)
-    return sizes
+    return sum((content.sizes for content in page_contents(pdf).values()), Counter())
 
 
 def test_text_sizes_for_clear_print(printed: Printed) -> None:
@@ -966,7 +985,7 @@ def body_reach(pdf: Path, paper: str, page: int, example: bool = True) -> float:
 def test_page_flow(printed: Printed) -> None:
     """No handout ends with a page under a quarter full; recognizing distress keeps each kind of signs on one page."""
     for toolkit, topic, paper, pdf in handouts(printed):
-        pages = len(PdfReader(pdf).pages)
+        pages = len(parsed_pdf(pdf).pages)
         if pages > 1:
             assert body_reach(pdf, paper, pages, toolkit.example) >= 0.25, (pdf, "last page under a quarter full")
         if topic == "signs" and toolkit.locale.direction == "ltr":
@@ -1037,6 +1056,7 @@ def test_right_to_left_values_are_isolated_and_lists_are_the_languages_own(print
     assert list_of([str(toolkit.ages[a].value) for a in several.ages], "ar") in signs
 
 
+@pytest.mark.slow
 def test_free_page_picture_is_printed_in_the_booklet(tmp_path: Path) -> None:
     """A picture beside a free page is printed in the booklet from its page's folder; a file a PDF cannot show is
     left out with a warning naming it, and the booklet prints its description."""
@@ -1059,7 +1079,7 @@ def test_free_page_picture_is_printed_in_the_booklet(tmp_path: Path) -> None:
     assert 'src="../content/en/pages/images/circle.png"' in job.html and "<em>The leaflet</em>" in job.html
     spanish = next(j for j in jobs if j.path == "es/print/booklet-a4.pdf")
     assert 'src="../content/en/pages/images/circle.png"' not in spanish.html  # es has its own about page
-    write_pdfs([job], tmp_path / "out", tmp_path / "cache", workers=1)
+    write_pdfs([job], tmp_path / "out", SHARED_CACHE, workers=1)
     listed = run("pdfimages", "-list", str(tmp_path / "out" / job.path)).splitlines()[2:]
     assert any(row.split()[3:5] == ["120", "80"] for row in listed), listed
 

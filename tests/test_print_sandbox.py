@@ -20,6 +20,7 @@ from pathlib import Path
 import fontpkg
 import pytest
 import yaml
+from conftest import private_cache, render_pdf
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
@@ -27,7 +28,7 @@ from carepath.load import load_sources
 from carepath.model import Model, build_model
 from carepath.render.print_kit import PrintJob, render_print
 from carepath.write.fetch import ResourceRefused, SandboxFetcher
-from carepath.write.pdf import render_pdf, write_pdfs
+from carepath.write.pdf import write_pdfs
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
@@ -222,14 +223,15 @@ def test_each_attack_fails_the_pdf_and_names_the_url(name: str, toolkit: Path, l
     assert listener.connections == []
 
 
+@pytest.mark.slow
 def test_refusals_survive_the_worker_process(toolkit: Path, listener: Listener, tmp_path: Path) -> None:
     """Through write_pdfs (a spawned worker, as in a build) the refusal reaches the build, and no PDF is written."""
     job = make_job(toolkit, '<a rel="attachment" href="file:///proc/self/environ">env</a><img src="/etc/passwd">')
     with pytest.raises(ResourceRefused, match="proc/self/environ") as raised:
-        write_pdfs([job], tmp_path / "out", tmp_path / "cache", workers=1)
+        write_pdfs([job], tmp_path / "out", private_cache(tmp_path), workers=1)
     assert raised.value.document == job.path
     assert not (tmp_path / "out" / job.path).exists()
-    assert not list((tmp_path / "cache").glob("*.pdf"))
+    assert not list(private_cache(tmp_path).glob("*.pdf"))
 
 
 # --- Even when WeasyPrint swallows the errors, nothing of the targets reaches the PDF --------------------
@@ -259,6 +261,7 @@ def lenient_render(job: PrintJob, out: Path) -> dict[str, list[str]]:
     return json.loads(result.stdout.splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_no_attack_leaks_even_when_rendering_goes_on(toolkit: Path, listener: Listener, tmp_path: Path) -> None:
     """Every attack in one page, rendered on past each refusal: no secret, no embedded file, no connection."""
     # Left out: <base> would move every other URL, and an attachment of an allowed file is render_pdf's to refuse.
@@ -359,6 +362,7 @@ def model() -> Model:
     return build_model(sources)
 
 
+@pytest.mark.slow
 def test_example_jobs_load_only_allowed_files(model: Model) -> None:
     """The example's cards (inline SVG, icons) and an Arabic handout (two font families) load only what they allow."""
     jobs = render_print(model, ROOT, SITE_URL)
@@ -379,6 +383,7 @@ def test_example_jobs_load_only_allowed_files(model: Model) -> None:
         assert embedded_files(data) == []
 
 
+@pytest.mark.slow
 def test_key_follows_every_file_the_renderer_may_load(model: Model, tmp_path: Path) -> None:
     """A new or changed image in a pages folder, or any file in print/, changes the keys of its PDFs."""
     import shutil

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from carepath.checks.base import Run, source_tag
 from carepath.load import Sources, YamlFile
 from carepath.messages import fragment, problem
 from carepath.problems import Problem
@@ -34,7 +35,7 @@ def _unknown(file: YamlFile, keys: tuple[str | int, ...], sid: str, known: list[
                    suggestion=fragment("did_you_mean_paren", choice=close[0]) if close else "")
 
 
-def check_crisis(sources: Sources) -> list[Problem]:
+def check_crisis(sources: Sources, run: Run) -> list[Problem]:
     """The crisis contact names a service with a phone; the walk-in one a service with an address."""
     toolkit = sources.neutral.get("toolkit")
     if toolkit is None or "services" not in sources.neutral:
@@ -60,7 +61,7 @@ def check_crisis(sources: Sources) -> list[Problem]:
     return problems
 
 
-def check_needs(sources: Sources, source_tag: str | None) -> list[Problem]:
+def check_needs(sources: Sources, run: Run) -> list[Problem]:
     """Every need a service names is listed in content/toolkit.yml, and every listed need has a label."""
     toolkit, file = sources.neutral.get("toolkit"), sources.neutral.get("services")
     if toolkit is None or file is None:
@@ -75,7 +76,7 @@ def check_needs(sources: Sources, source_tag: str | None) -> list[Problem]:
                     "needs.unknown", file.path, *file.where(("services", i, "needs", j)), need=need,
                     choices=", ".join(needs) or fragment("nothing"),
                     suggestion=fragment("did_you_mean_paren", choice=close[0]) if close else ""))
-    locale = sources.locales.get(source_tag or "")
+    locale = sources.locales.get(source_tag(sources) or "")
     labels = _dict(_dict(locale.data).get("ui")) if locale else {}
     if locale is not None:
         for i, need in enumerate(needs):

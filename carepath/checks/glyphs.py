@@ -1,41 +1,33 @@
-"""Before any PDF is made: every character each language prints must have a glyph in its fonts."""
+"""Before any PDF is made: every character each language prints must have a glyph in its fonts.
+
+A language prints with its own fonts (`fonts:` in locales/<tag>.yml), then the source language's for the text
+that fell back; so each language's own texts, pages and interface strings are checked against those families.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from fontTools import unicodedata as font_unicodedata
 
-from carepath.l10n.new_locale import scripts
-from carepath.l10n.translation import UI_FILE, units
-from carepath.load import Sources
+from carepath.checks.base import Run, as_dict, source_tag
+from carepath.checks.markdown import strings
+from carepath.fonts import DEFAULT_FAMILIES, ignorable, language_families
+from carepath.lines import Lines
+from carepath.load import Sources, YamlFile
 from carepath.messages import problem
-from carepath.model import Model
 from carepath.problems import Problem
-from carepath.render.print_kit import family_faces, font_coverage, ignorable, job_families
+from carepath.resources import scripts
 
 
-def _strings(value: Any) -> list[str]:
-    """Every string inside a text value (a string, a list, or a page's front matter and body)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    return []
-
-
-def _position(path: Path, char: str, from_line: int) -> tuple[int, int]:
-    """The line and column of the first `char` in a file at or after `from_line`."""
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    for number in range(max(from_line, 1), len(lines) + 1):
-        column = lines[number - 1].find(char)
-        if column >= 0:
-            return number, column + 1
-    return from_line, 1
+def families_of(sources: Sources, tag: str) -> list[str]:
+    """The font families language `tag` names in its locales/ file (the default when it names none)."""
+    locale = sources.locales.get(tag)
+    fonts = as_dict(locale.data).get("fonts") if locale else None
+    named = [f for f in fonts if isinstance(f, str) and f] if isinstance(fonts, list) else []
+    return named or list(DEFAULT_FAMILIES)
 
 
 @cache
@@ -52,24 +44,55 @@ def suggestion(char: str) -> str:
             f"and name its family first in the language's fonts: list")
 
 
-def check_glyphs(sources: Sources, model: Model, root: Path) -> list[Problem]:
-    """Characters of each language's own text that none of its print fonts can draw."""
+def _printed(sources: Sources, tag: str) -> Iterator[tuple[str, str, int]]:
+    """Every text language `tag` prints, as (file, text, offset in the file where to look for its characters)."""
+    def values(file: YamlFile, data: Any, keys: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str, int]]:
+        """The strings of a YAML file's data, each with the offset of its place in the file."""
+        lines = Lines(sources.raw.get(file.path, file.text))  # a page's front matter: its place in the page
+        for path, value in strings(data, keys):
+            yield file.path, value, lines.offset(*file.where(path))
+
+    for file in sources.texts.get(tag, {}).values():
+        yield from values(file, file.data)
+    for page in sources.pages.get(tag, {}).values():
+        yield from values(page.meta, page.meta.data)
+        yield page.path, page.body, Lines(page.text).offset(page.body_line, 1)
+    locale = sources.locales.get(tag)
+    ui = as_dict(locale.data).get("ui") if locale else None
+    if locale is not None and isinstance(ui, dict):
+        yield from values(locale, ui, ("ui",))
+
+
+def _place(text: str, char: str, start: int) -> tuple[int, int]:
+    """The line and column of the first `char` in a file's text at or after `start` (else before it)."""
+    index = text.find(char, start)
+    if index < 0:
+        index = text.find(char)
+    return Lines(text).at(index if index >= 0 else start)  # written as an escape: the place of its text
+
+
+def check_glyphs(sources: Sources, run: Run) -> list[Problem]:
+    """Characters of each language's own text that none of its print fonts can draw, each once per file."""
+    source = source_tag(sources)
+    if source is None or source not in sources.locales:
+        return []  # the languages check reports why
     problems: list[Problem] = []
-    for toolkit in model.toolkits:
-        tag = toolkit.locale.tag
-        covered: set[int] = set()
-        for family in job_families(toolkit):
-            for face in family_faces(family, root / "print" / "fonts"):
-                covered |= font_coverage(str(face.path))
-        fonts = ", ".join(job_families(toolkit))
-        for unit in units(sources, tag).values():
-            missing = sorted({c for s in _strings(unit.value) for c in s if ord(c) not in covered and not ignorable(c)})
-            file = f"locales/{tag}.yml" if unit.file == UI_FILE else f"content/{tag}/{unit.file}"
-            for char in missing:
-                line, column = _position(root / file, char, unit.line)
+    for tag in sources.locales:
+        families = language_families(families_of(sources, tag), families_of(sources, source))
+        coverages = [run.fonts.coverage(family) for family in families]
+        if any(c is None for c in coverages):
+            continue  # the fonts check names the family that is missing; the rest would only echo it
+        covered = frozenset().union(*(c for c in coverages if c is not None))
+        seen: set[tuple[str, str]] = set()
+        for file, value, offset in _printed(sources, tag):
+            for char in dict.fromkeys(value):
+                if ord(char) in covered or ignorable(char) or (file, char) in seen:
+                    continue
+                seen.add((file, char))
+                line, column = _place(sources.raw.get(file, ""), char, offset)
                 problems.append(problem(
                     "print.missing_glyph", file, line, column, char=char, codepoint=f"{ord(char):04X}",
-                    name=font_unicodedata.name(char, "unnamed character"), fonts=fonts,
+                    name=font_unicodedata.name(char, "unnamed character"), fonts=", ".join(families),
                     suggestion=suggestion(char),
                 ))
     return problems

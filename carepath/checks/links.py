@@ -166,7 +166,8 @@ def example_findings(value: str, kind: str, region: str) -> list[Finding]:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return []
-    if number.country_code == 1 and 5550100 <= number.national_number % 10_000_000 <= 5550199:
+    national = number.national_number or 0
+    if number.country_code == 1 and 5550100 <= national % 10_000_000 <= 5550199:
         return [("release.example_contact", {"value": value, "why": fragment("example.phone"),
                                              "kind": fragment("kind.phone")})]
     return []

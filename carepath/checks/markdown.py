@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import os
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -13,6 +15,7 @@ from urllib.parse import unquote
 
 import markdown
 
+from carepath.checks.base import Run, as_dict, as_list, region, source_tag
 from carepath.checks.links import (
     SCRIPT_SCHEMES,
     WEB_SCHEMES,
@@ -22,8 +25,9 @@ from carepath.checks.links import (
     tel_findings,
     url_findings,
 )
-from carepath.checks.paths import inside, lexically_inside, shown
-from carepath.checks.text import Lines
+from carepath.files import LINK, Entry, lexically_inside, locate
+from carepath.layout import GENERATED, TOPIC_FILES, heading_ids, need_groups, print_files
+from carepath.lines import Lines
 from carepath.load import MarkdownFile, Sources, YamlFile
 from carepath.markup import (
     ALLOWED_TAGS,
@@ -35,12 +39,10 @@ from carepath.markup import (
     converter,
 )
 from carepath.messages import FRAGMENTS, fragment, problem
-from carepath.model import HANDOUTS, PAPERS, TOPIC_FILES
 from carepath.problems import Problem
 
-# The pages carepath generates from the structured files, next to the free pages.
-GENERATED = ("index", *TOPIC_FILES.values())
-HANDOUT_FILES = {f"print/{TOPIC_FILES[t]}-{p}.pdf" for t in HANDOUTS for p in PAPERS}
+# The handouts, booklets and card sheets of every language's print kit, from its folder.
+PRINT_FILES = print_files()
 # Attributes Markdown itself writes, which never reach the page as written (the sanitizer sets rel).
 MARKDOWN_ATTRIBUTES = frozenset({"rel", "markdown", "class"})
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data", "srcset",
@@ -211,6 +213,19 @@ class Context:
     names: list[str] | None  # None when the source language is unknown: page links are not checked
     base: Path
     intended: frozenset[str] = frozenset()  # hosts that really mix scripts (content/toolkit.yml)
+    entries: dict[str, Entry] = field(default_factory=dict)  # what the load stage found under the toolkit
+
+
+def _from_root(target: Path, root: Path) -> str:
+    """A path inside the root (by its '..' parts, links not followed) as the load stage names it: 'a/b.png'."""
+    normal = os.path.normpath(target if target.is_absolute() else Path.cwd() / target)
+    return Path(os.path.relpath(normal, os.path.normpath(root.absolute()))).as_posix()
+
+
+def _link_target(entry: Entry, path: str) -> str:
+    """Where a path through a symbolic link leads: the link's own target, then the rest of the path after it."""
+    rest = path[len(entry.path):].lstrip("/")
+    return posixpath.join(entry.target, rest) if rest else entry.target
 
 
 def _from_findings(findings: list[Finding], file: str, line: int, column: int) -> list[Problem]:
@@ -255,16 +270,18 @@ def check_href(href: str, kind: str, file: str, line: int, column: int, ctx: Con
         return [], AnchorLink(file, line, column, href, name, anchor) if anchor else None
     target = Path(path) if path.startswith("/") else ctx.base / path
     if not lexically_inside(target, ctx.root):
-        return [problem("path.outside", *where, href=href, target=shown(target, ctx.root))], None
-    if (target.exists() or target.is_symlink()) and not inside(target, ctx.root):
+        return [problem("path.outside", *where, href=href, target=os.path.abspath(target))], None
+    name = _from_root(target, ctx.root)
+    entry = locate(ctx.entries, name)
+    if entry is not None and entry.kind == LINK and entry.leads_out:
         return [problem("path.symlink_out", *where, what=fragment("symlink.link", href=href),
-                        target=shown(target, ctx.root))], None
-    if path in HANDOUT_FILES or target.exists():
+                        target=_link_target(entry, name))], None
+    if path in PRINT_FILES or entry is not None:  # a link inside the toolkit: the link check names it
         return [], None
     if kind == "image":
-        return [problem("image.missing", *where, src=href, target=shown(target, ctx.root))], None
+        return [problem("image.missing", *where, src=href, target=name)], None
     hint = fragment("url.looks_like_site") if LOOKS_LIKE_SITE.match(path) else ""
-    return [problem("link.no_file", *where, href=href, target=shown(target, ctx.root), hint=hint)], None
+    return [problem("link.no_file", *where, href=href, target=name, hint=hint)], None
 
 
 def check_rendered(rendered: Rendered, file: str, ctx: Context) -> tuple[list[Problem], list[AnchorLink]]:
@@ -294,36 +311,35 @@ def strings(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple
 
 
 def generated_ids(sources: Sources) -> dict[str, set[str] | None]:
-    """The heading ids of the pages carepath generates, the same in every language (None: unknown)."""
+    """The heading ids of the pages carepath generates, the same in every language (None: unknown).
+
+    As carepath.layout.heading_ids says the page templates write them, from the structured files.
+    """
     def items(topic: str, key: str) -> list[dict[str, Any]]:
         """The entries of a list of a structured file, whatever shape the file has."""
         file = sources.neutral.get(topic)
-        found = file.data.get(key) if file and isinstance(file.data, dict) else None
-        return [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []
+        return [i for i in as_list(as_dict(file.data if file else None).get(key)) if isinstance(i, dict)]
 
-    def ids(topic: str, key: str) -> set[str]:
+    def ids(topic: str, key: str) -> list[str]:
         """The ids of those entries."""
-        return {str(i["id"]) for i in items(topic, key) if "id" in i}
+        return [str(i["id"]) for i in items(topic, key) if "id" in i]
 
-    signs = items("signs", "signs")
-    ages = {str(a) for s in signs if isinstance(s.get("ages"), list) for a in s["ages"]}
-    found: dict[str, set[str] | None] = {
-        "index": set(),
-        TOPIC_FILES["signs"]: {"red-flags", *(str(s.get("kind")) for s in signs),
-                               *({"by-age"} if ages else set()), *(f"age-{a}" for a in ages)},
-        TOPIC_FILES["steps"]: ids("steps", "steps"),
-        TOPIC_FILES["pathways"]: ids("pathways", "pathways"),
-        TOPIC_FILES["services"]: ids("services", "services"),
-    }
+    services = items("services", "services")
+    toolkit = sources.neutral.get("toolkit")
+    needs = [str(n) for n in as_list(as_dict(toolkit.data if toolkit else None).get("needs"))]
+    firsts = [str(needs_of[0]) if needs_of else None
+              for needs_of in (as_list(s.get("needs")) for s in services)]
+    source = source_tag(sources) or ""
+    self_help = all(sources.own_text(source, "toolkit", ("self_help", key)) is not None for key in ("title", "text"))
+    found: dict[str, set[str] | None] = dict(heading_ids(
+        kinds=dict.fromkeys(str(s.get("kind")) for s in items("signs", "signs")),
+        steps=ids("steps", "steps"), pathways=ids("pathways", "pathways"), services=ids("services", "services"),
+        need_groups=need_groups(needs, firsts), self_help=self_help,
+    ))
     for topic, name in TOPIC_FILES.items():
         if topic not in sources.neutral:
             found[name] = None  # its file could not be read: its headings are unknown
     return found
-
-
-def page_names_on_disk(root: Path, tag: str) -> list[str]:
-    """The free pages written in language `tag` (whether or not they could be read)."""
-    return sorted(p.stem for p in (root / "content" / tag / "pages").glob("*.md"))
 
 
 def _file_tag(file: str) -> str | None:
@@ -339,11 +355,11 @@ def _file_tag(file: str) -> str | None:
 def check_pages_listed(sources: Sources, source_tag: str) -> list[Problem]:
     """Pages named in toolkit.yml exist; translated pages have an original in the source language."""
     problems: list[Problem] = []
-    names = page_names_on_disk(sources.root, source_tag)
+    names = sources.page_names(source_tag)
     toolkit = sources.neutral.get("toolkit")
-    order = toolkit.data.get("pages") if toolkit and isinstance(toolkit.data, dict) else None
-    for index, name in enumerate(order if isinstance(order, list) else []):
-        if isinstance(name, str) and name not in names:
+    order = as_list(as_dict(toolkit.data).get("pages")) if toolkit else []
+    for index, name in enumerate(order):
+        if toolkit is not None and isinstance(name, str) and name not in names:
             close = difflib.get_close_matches(name, names, n=1)
             problems.append(problem("page.unknown_in_order", toolkit.path, *toolkit.where(("pages", index)),
                                     name=name, tag=source_tag,
@@ -351,7 +367,7 @@ def check_pages_listed(sources: Sources, source_tag: str) -> list[Problem]:
     for tag in sources.content_locales:
         if tag == source_tag:
             continue
-        for name in page_names_on_disk(sources.root, tag):
+        for name in sources.page_names(tag):
             if name not in names:
                 close = difflib.get_close_matches(name, names, n=1)
                 problems.append(problem("page.no_source", f"content/{tag}/pages/{name}.md", 1, 1, name=name,
@@ -380,13 +396,7 @@ def _shown_in(link: AnchorLink, tag: str, source_tag: str, sources: Sources) -> 
     if not link.file.startswith(f"content/{source_tag}/"):
         return False  # interface strings and facts: shown as they are
     topic = link.file.rsplit("/", 1)[-1].removesuffix(".yml")
-    file = sources.texts.get(tag, {}).get(topic)
-    value: Any = file.data if file else None
-    for step in link.key:
-        if isinstance(value, list) and value:
-            return False  # the language has its own list for this text
-        value = value.get(step) if isinstance(value, dict) and isinstance(step, str) else None
-    return value in (None, "", [])
+    return sources.own_text(tag, topic, link.key) is None  # the model's fallback rule: the source's text is shown
 
 
 def check_anchors(
@@ -435,62 +445,63 @@ def check_anchors(
     return problems
 
 
-def check_markdown(sources: Sources, source_tag: str | None, region: str) -> list[Problem]:
+def check_markdown(sources: Sources, run: Run) -> list[Problem]:
     """Links, anchors, images and raw HTML of every free page and every text, in every language."""
     root = sources.root
     md = markdown_for(sources)
     toolkit = sources.neutral.get("toolkit")
-    hosts = toolkit.data.get("intended_hosts") if toolkit and isinstance(toolkit.data, dict) else None
+    hosts = as_dict(toolkit.data if toolkit else None).get("intended_hosts")
     intended = frozenset(str(h).lower() for h in hosts) if isinstance(hosts, list) else frozenset()
-    source_tag = source_tag if source_tag in sources.content_locales else None
-    names = [*GENERATED, *page_names_on_disk(root, source_tag)] if source_tag else None
+    named = source_tag(sources)
+    source = named if named in sources.content_locales else None
+    names = [*GENERATED, *sources.page_names(source)] if source else None
     problems: list[Problem] = []
     links: list[AnchorLink] = []
     ids: dict[str, set[str] | None] = {}
 
-    def check(rendered: Rendered, file: str, base: Path) -> None:
-        """Check a rendered text and keep its links to headings."""
-        found, anchors = check_rendered(rendered, file, Context(root, region, names, base, intended))
-        problems.extend(found)
-        links.extend(anchors)
+    def context(file: str) -> Context:
+        """What the links of `file` are checked against."""
+        return Context(root, region(sources), names, (root / file).parent, intended, sources.entries)
 
     for pages in sources.pages.values():
         for page in pages.values():
-            title = page.meta.data.get("title") if isinstance(page.meta.data, dict) else None
+            title = as_dict(page.meta.data).get("title")
             text = f"# {title}\n\n{page.body}" if isinstance(title, str) else page.body
             rendered = render(md, text, Source(page.text), 0)
             ids[page.path] = rendered.ids
-            check(rendered, page.path, (root / page.path).parent)
+            found, anchors = check_rendered(rendered, page.path, context(page.path))
+            problems.extend(found)
+            links.extend(anchors)
             meta = [(p, v) for p, v in strings(page.meta.data) if p != ("title",)]
-            problems.extend(_check_yaml_strings(md, page.meta, meta, root, region, names, links, page.text, intended))
+            problems.extend(_check_yaml_strings(md, page.meta, meta, context(page.path), links, page.text))
     yaml_files: list[YamlFile] = [*sources.neutral.values(), *sources.locales.values(),
                                   *(f for files in sources.texts.values() for f in files.values())]
     for file in yaml_files:
         values = [(p, v) for p, v in strings(file.data) if p[:1] != ("safe_messaging",)]
-        problems.extend(_check_yaml_strings(md, file, values, root, region, names, links, file.text, intended))
-    if source_tag:
+        problems.extend(_check_yaml_strings(md, file, values, context(file.path), links, file.text))
+    if source:
         shows = {}
-        for tag in sorted({*sources.content_locales, *sources.locales, source_tag}):
-            own, base = sources.pages.get(tag, {}), sources.pages.get(source_tag, {})
+        for tag in sorted({*sources.content_locales, *sources.locales, source}):
+            own, base = sources.pages.get(tag, {}), sources.pages.get(source, {})
             shows[tag] = {n: (own.get(n) or base[n]).path for n in base}
-            _mark_unreadable(shows[tag], own, root, tag, ids)
-        problems += check_anchors(links, sources, source_tag, ids, generated_ids(sources), shows)
-        problems += check_pages_listed(sources, source_tag)
+            _mark_unreadable(shows[tag], own, sources, tag, ids)
+        problems += check_anchors(links, sources, source, ids, generated_ids(sources), shows)
+        problems += check_pages_listed(sources, source)
     return problems
 
 
-def _mark_unreadable(shown_pages: dict[str, str], own: dict[str, MarkdownFile], root: Path, tag: str,
+def _mark_unreadable(shown_pages: dict[str, str], own: dict[str, MarkdownFile], sources: Sources, tag: str,
                      ids: dict[str, set[str] | None]) -> None:
     """A page that exists in a language but could not be read is shown as nothing: its ids are unknown."""
-    for name in page_names_on_disk(root, tag):
+    for name in sources.page_names(tag):
         if name not in own and name in shown_pages:
             shown_pages[name] = f"content/{tag}/pages/{name}.md"
             ids[shown_pages[name]] = None
 
 
 def _check_yaml_strings(
-    md: markdown.Markdown, file: YamlFile, values: list[tuple[tuple[str | int, ...], str]], root: Path,
-    region: str, names: list[str] | None, links: list[AnchorLink], raw: str, intended: frozenset[str] = frozenset(),
+    md: markdown.Markdown, file: YamlFile, values: list[tuple[tuple[str | int, ...], str]], context: Context,
+    links: list[AnchorLink], raw: str,
 ) -> list[Problem]:
     """Check the texts of a YAML file (or of a page's front matter) that contain any markup."""
     problems: list[Problem] = []
@@ -500,7 +511,6 @@ def _check_yaml_strings(
             continue
         start = source.lines.offset(*file.where(path))
         rendered = render(md, value, source, start)
-        context = Context(root, region, names, (root / file.path).parent, intended)
         found, anchors = check_rendered(rendered, file.path, context)
         problems += found
         links += [replace(a, key=path) for a in anchors]

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from carepath.checks.base import Run, source_tag
 from carepath.checks.markdown import strings
-from carepath.checks.text import Lines
+from carepath.lines import Lines
 from carepath.load import Sources, YamlFile
 from carepath.messages import fragment, problem
 from carepath.placeholders import NAME, Field, Scan, scan
@@ -310,19 +311,20 @@ def _check_texts(file: YamlFile, source: YamlFile | None) -> list[Problem]:
     return problems
 
 
-def check_placeholders(sources: Sources, source_tag: str | None) -> list[Problem]:
+def check_placeholders(sources: Sources, run: Run) -> list[Problem]:
     """Placeholders in every locale's strings and every language's texts, against the source language's."""
-    if source_tag is None:
+    source = source_tag(sources)
+    if source is None:
         return []  # without a source language there is nothing to compare with; check_locales reports why
     problems: list[Problem] = []
-    source_locale = sources.locales.get(source_tag)
+    source_locale = sources.locales.get(source)
     for tag, file in sources.locales.items():
         if source_locale is not None:  # else check_locales reports the missing source language
-            problems += _check_locale(file, source_locale, tag == source_tag)
-    source_texts = sources.texts.get(source_tag, {})
+            problems += _check_locale(file, source_locale, tag == source)
+    source_texts = sources.texts.get(source, {})
     for tag, files in sources.texts.items():
         for topic, file in files.items():
-            if tag == source_tag:
+            if tag == source:
                 problems += _check_texts(file, None)
             elif topic in source_texts:
                 problems += _check_texts(file, source_texts[topic])

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
-from functools import cache
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,34 +13,19 @@ import jsonschema
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
-from carepath.checks.crisis import check_crisis, check_needs
-from carepath.checks.fonts import check_fonts
+from carepath.checks.base import Failed, Run, as_dict, as_list, source_tag
 from carepath.checks.links import Finding, email_findings, example_findings, tag_findings, url_findings
-from carepath.checks.markdown import check_markdown
-from carepath.checks.paths import check_symlinks
-from carepath.checks.placeholders import check_placeholders
-from carepath.checks.settings import check_settings
-from carepath.checks.text import check_text
-from carepath.fonts import FontCatalog
 from carepath.load import Sources, YamlFile
 from carepath.messages import fragment, problem
 from carepath.problems import Problem
+from carepath.resources import SCHEMAS, load_schema
 
-# Paths of values the schema already found wrong, per file: later checks leave them alone.
-Failed = set[tuple[str, tuple[str | int, ...]]]
-
-SCHEMAS = Path(__file__).parents[1] / "schemas"
+__all__ = ["SCHEMAS", "load_schema", "validate"]
 TYPE_NAMES = {
     "string": "text", "object": "a group of fields (key: value lines)", "array": "a list (lines starting with '- ')",
     "integer": "a whole number", "boolean": "true or false", "number": "a number", "null": "nothing",
 }
 ID_LISTS = {"signs": ("signs", "red_flags"), "steps": ("steps",), "pathways": ("pathways",), "services": ("services",)}
-
-
-@cache
-def load_schema(name: str) -> dict[str, Any]:
-    """The published JSON Schema `name` (e.g. 'signs', 'signs-text')."""
-    return json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
 def _type_name(value: Any) -> str:
@@ -62,16 +45,6 @@ def _suggest(word: str, choices: list[str]) -> str:
     return fragment("allowed_here", choices=", ".join(choices)) if choices else fragment("remove_it")
 
 
-def _as_list(value: Any) -> list[Any]:
-    """A YAML value that should be a list, or [] when it is anything else."""
-    return value if isinstance(value, list) else []
-
-
-def _as_dict(value: Any) -> dict[str, Any]:
-    """A YAML value that should be a group of fields, or {} when it is anything else."""
-    return value if isinstance(value, dict) else {}
-
-
 def _description(root: dict[str, Any], schema_path: list[str | int]) -> str | None:
     """The description of the innermost schema on `schema_path` that has one."""
     found, node = None, root
@@ -89,12 +62,14 @@ def _description(root: dict[str, Any], schema_path: list[str | int]) -> str | No
 
 def _schema_problem(error: jsonschema.ValidationError, file: YamlFile, root: dict[str, Any]) -> list[Problem]:
     """Explain one schema violation in a writer's words."""
+    schema: dict[str, Any] = as_dict(error.schema)
+    validator_value: Any = error.validator_value
     path = tuple(error.absolute_path)
     key = str(path[-1]) if path else "(file)"
     line, col = file.where(path)
     kind = error.validator
     if kind == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
         return [
             problem("schema.unknown_key", file.path, *file.where((*path, k)), key=k,
@@ -102,25 +77,25 @@ def _schema_problem(error: jsonschema.ValidationError, file: YamlFile, root: dic
             for k in extra
         ]
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        instance: Any = error.instance
+        missing = [k for k in validator_value if k not in instance]
         return [problem("schema.missing_key", file.path, line, col, key=k) for k in missing]
     if error.instance is None or (kind in ("minLength", "minItems") or error.instance in ("", [], {})):
         return [problem("schema.empty", file.path, line, col, key=key)]
     if kind == "type":
-        expected = error.validator_value
-        expected = expected if isinstance(expected, str) else expected[0]
+        expected = validator_value if isinstance(validator_value, str) else validator_value[0]
         return [problem("schema.wrong_type", file.path, line, col, key=key,
                         expected=TYPE_NAMES.get(expected, expected), actual=_type_name(error.instance))]
     if kind == "enum":
-        choices = [str(c) for c in error.validator_value]
+        choices = [str(c) for c in validator_value]
         return [problem("schema.invalid", file.path, line, col, key=key,
                         detail=fragment("not_allowed", value=error.instance),
                         hint=_suggest(str(error.instance), choices))]
     if kind == "propertyNames":
         return [problem("schema.invalid", file.path, *file.where((*path, str(error.instance))),
                         key=str(error.instance), detail=fragment("not_an_id"), hint=fragment("id_form"))]
-    description = error.schema.get("description") or next(
-        (s.get("description") for s in error.schema.get("oneOf", []) if s.get("description")), None)
+    description = schema.get("description") or next(
+        (s.get("description") for s in schema.get("oneOf", []) if s.get("description")), None)
     return [problem("schema.invalid", file.path, line, col, key=key,
                     detail=fragment("wrong_form", value=error.instance),
                     hint=description or _description(root, list(error.schema_path)) or
@@ -145,7 +120,7 @@ def _ids(file: YamlFile, list_key: str) -> tuple[list[str], list[Problem]]:
     """The ids of a neutral list, reporting any used twice."""
     seen: dict[str, int] = {}
     problems = []
-    for index, item in enumerate(_as_list(_as_dict(file.data).get(list_key))):
+    for index, item in enumerate(as_list(as_dict(file.data).get(list_key))):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             continue
         where = file.where((list_key, index, "id"))
@@ -162,12 +137,28 @@ PARENT_HINT = {"signs": "signs:", "steps": "steps: and the step's id", "pathways
                "services": "services: and the service's id", "toolkit": "emergency:"}
 
 
-def check_structure(sources: Sources) -> list[Problem]:
+def check_schemas(sources: Sources, run: Run) -> list[Problem]:
+    """Every file against its published JSON Schema; what is wrong is noted in `run.failed` for the later checks."""
+    problems: list[Problem] = []
+    for name, file in sources.neutral.items():
+        problems += check_schema(file, name, run.failed)
+    for file in sources.locales.values():
+        problems += check_schema(file, "locale", run.failed)
+    for files in sources.texts.values():
+        for name, file in files.items():
+            problems += check_schema(file, f"{name}-text", run.failed)
+    for pages in sources.pages.values():
+        for page in pages.values():
+            problems += check_schema(page.meta, "page", run.failed)
+    return problems
+
+
+def check_structure(sources: Sources, run: Run) -> list[Problem]:
     """A top-level field written indented: its parent line is still commented out (new-locale's files)."""
     problems: list[Problem] = []
     for files in sources.texts.values():
         for name, file in files.items():
-            for key in _as_dict(file.data):
+            for key in as_dict(file.data):
                 line, column = file.where((key,))
                 if column > 1:
                     problems.append(problem("text.indented_top", file.path, line, column, key=key,
@@ -175,7 +166,7 @@ def check_structure(sources: Sources) -> list[Problem]:
     return problems
 
 
-def check_references(sources: Sources) -> list[Problem]:
+def check_references(sources: Sources, run: Run) -> list[Problem]:
     """Check ids: duplicates, pathways to unknown services, texts keyed by unknown ids."""
     problems: list[Problem] = []
     known: dict[tuple[str, str], list[str]] = {}
@@ -190,20 +181,20 @@ def check_references(sources: Sources) -> list[Problem]:
     services = known.get(("services", "services"), [])
     pathways = sources.neutral.get("pathways")
     if pathways is not None and ("services", "services") in known:  # else services.yml could not be read
-        for i, item in enumerate(_as_list(_as_dict(pathways.data).get("pathways"))):
-            for j, sid in enumerate(_as_list(_as_dict(item).get("services"))):
+        for i, item in enumerate(as_list(as_dict(pathways.data).get("pathways"))):
+            for j, sid in enumerate(as_list(as_dict(item).get("services"))):
                 if isinstance(sid, str) and sid not in services:
                     close = difflib.get_close_matches(str(sid), services, n=1)
                     problems.append(problem(
                         "id.unknown_service", pathways.path, *pathways.where(("pathways", i, "services", j)),
                         pathway=item.get("id"), id=sid,
                         suggestion=fragment("did_you_mean_paren", choice=close[0]) if close else ""))
-    source_tag = _source_tag(sources)
+    source = source_tag(sources)
     for tag, files in sources.texts.items():
         for (topic, list_key), ids in known.items():
             file = files.get(topic)
-            table = _as_dict(file.data).get(list_key) if file else None
-            if isinstance(table, dict):
+            table = as_dict(file.data).get(list_key) if file else None
+            if file is not None and isinstance(table, dict):
                 for key in table:
                     if key not in ids:
                         # only a near-certain typo gets a suggestion: a leftover text moved onto another
@@ -213,8 +204,8 @@ def check_references(sources: Sources) -> list[Problem]:
                             "id.unknown_text", file.path, *file.where((list_key, key)), id=key, topic=topic,
                             topic_one=TOPIC_ONE.get(topic, "entry"),
                             suggestion=fragment("typo_then", choice=close[0]) if close else ""))
-            unreadable = file is None and (sources.root / "content" / tag / f"{topic}.yml").exists()
-            if tag == source_tag and not unreadable:
+            unreadable = file is None and f"content/{tag}/{topic}.yml" in sources.entries
+            if tag == source and not unreadable:
                 for sid in ids:
                     has = isinstance(table, dict) and table.get(sid)
                     if not has:
@@ -224,14 +215,7 @@ def check_references(sources: Sources) -> list[Problem]:
     return problems
 
 
-def _source_tag(sources: Sources) -> str | None:
-    """The source language named in content/toolkit.yml, if it is readable."""
-    toolkit = sources.neutral.get("toolkit")
-    tag = _as_dict(toolkit.data).get("source_locale") if toolkit else None
-    return tag if isinstance(tag, str) else None
-
-
-def check_locales(sources: Sources) -> list[Problem]:
+def check_locales(sources: Sources, run: Run) -> list[Problem]:
     """Every language has both its locales/ entry and its content/ folder, and a valid BCP 47 tag."""
     problems = []
     for tag, file in sources.locales.items():
@@ -246,9 +230,9 @@ def check_locales(sources: Sources) -> list[Problem]:
             problems.append(problem("locale.no_content", file.path, 1, 1, tag=tag))
     toolkit = sources.neutral.get("toolkit")
     if toolkit is not None and isinstance(toolkit.data, dict):
-        tag = toolkit.data.get("source_locale")
-        if isinstance(tag, str) and (tag not in sources.locales or tag not in sources.content_locales):
-            problems.append(problem("locale.no_source", toolkit.path, *toolkit.where(("source_locale",)), tag=tag))
+        named = toolkit.data.get("source_locale")
+        if isinstance(named, str) and (named not in sources.locales or named not in sources.content_locales):
+            problems.append(problem("locale.no_source", toolkit.path, *toolkit.where(("source_locale",)), tag=named))
     return problems
 
 
@@ -272,7 +256,7 @@ def _value_column(file: YamlFile, line: int, column: int, value: str) -> int:
 def intended_hosts(sources: Sources) -> frozenset[str]:
     """Host names the toolkit says really mix scripts (intended_hosts: in content/toolkit.yml)."""
     toolkit = sources.neutral.get("toolkit")
-    hosts = _as_dict(toolkit.data).get("intended_hosts") if toolkit else None
+    hosts = as_dict(toolkit.data).get("intended_hosts") if toolkit else None
     return frozenset(str(h).lower() for h in hosts) if isinstance(hosts, list) else frozenset()
 
 
@@ -295,16 +279,15 @@ def check_phone(number: str, region: str, file: YamlFile, where: tuple[str | int
     return []
 
 
-def check_contacts(sources: Sources, today: dt.date, release: bool = False, failed: Failed | None = None
-                   ) -> list[Problem]:
+def check_contacts(sources: Sources, run: Run) -> list[Problem]:
     """Phones for the region, web and e-mail addresses, language tags; dates fresh and not in the future."""
     problems: list[Problem] = []
-    failed = failed if failed is not None else set()
+    failed, today, release = run.failed, run.today, run.release
     toolkit, services = sources.neutral.get("toolkit"), sources.neutral.get("services")
     if toolkit is None or not isinstance(toolkit.data, dict):
         return problems
     facts = toolkit.data
-    region = facts.get("region") if isinstance(facts.get("region"), str) else "US"
+    region: str = facts["region"] if isinstance(facts.get("region"), str) else "US"
     phones = region in phonenumbers.SUPPORTED_REGIONS
     if not phones and (toolkit.path, ("region",)) not in failed and "region" in facts:
         problems.append(problem("region.unknown", toolkit.path, *toolkit.where(("region",)), region=region))
@@ -312,7 +295,7 @@ def check_contacts(sources: Sources, today: dt.date, release: bool = False, fail
     limit = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else 180
     if release and facts.get("example") is True:
         problems.append(problem("release.example", toolkit.path, *toolkit.where(("example",))))
-    emergency = _as_dict(facts.get("emergency"))
+    emergency = as_dict(facts.get("emergency"))
     if phones and isinstance(emergency.get("phone"), str) and (toolkit.path, ("emergency", "phone")) not in failed:
         problems += check_phone(emergency["phone"], region, toolkit, ("emergency", "phone"))
         if release:
@@ -321,15 +304,16 @@ def check_contacts(sources: Sources, today: dt.date, release: bool = False, fail
     problems += _check_date(toolkit, ("reviewed",), today, None, "")
     if services is None:
         return problems
-    for i, item in enumerate(_as_list(_as_dict(services.data).get("services"))):
+    for i, item in enumerate(as_list(as_dict(services.data).get("services"))):
         if not isinstance(item, dict):
             continue
         for field in ("phone", "sms"):
             if phones and isinstance(item.get(field), str) and (services.path, ("services", i, field)) not in failed:
                 problems += check_phone(item[field], region, services, ("services", i, field))
-        checks = {"url": url_findings, "email": email_findings}
+        checks: dict[str, Callable[[str, frozenset[str]], list[Finding]]] = {
+            "url": url_findings, "email": email_findings}
         for field, check in checks.items():
-            path = ("services", i, field)
+            path: tuple[str | int, ...] = ("services", i, field)
             if isinstance(item.get(field), str) and (services.path, path) not in failed:
                 problems += _findings(check(item[field], intended_hosts(sources)), services.path, *services.where(path))
         if release:  # example data left in: a reader in crisis would reach no one
@@ -337,7 +321,7 @@ def check_contacts(sources: Sources, today: dt.date, release: bool = False, fail
                 if isinstance(item.get(field), str) and (kind != "phone" or phones):
                     problems += _findings(example_findings(item[field], kind, region), services.path,
                                           *services.where(("services", i, field)))
-        for j, tag in enumerate(_as_list(item.get("languages"))):
+        for j, tag in enumerate(as_list(item.get("languages"))):
             path = ("services", i, "languages", j)
             if isinstance(tag, str) and (services.path, path) not in failed:
                 problems += _findings(tag_findings(tag), services.path, *services.where(path))
@@ -351,7 +335,12 @@ def _check_date(
     """A date must not be in the future; with a limit, not older than `limit` days (an error on release)."""
     value: Any = file.data
     for key in keys:
-        value = value[key] if isinstance(value, (dict, list)) and (isinstance(value, list) or key in value) else None
+        if isinstance(value, dict):
+            value = value.get(key) if isinstance(key, str) else None
+        elif isinstance(value, list) and isinstance(key, int):
+            value = value[key] if -len(value) <= key < len(value) else None
+        else:
+            value = None
     try:
         date = dt.date.fromisoformat(str(value))
     except ValueError:
@@ -370,56 +359,28 @@ def _check_date(
 EXAMPLE_HOSTS = (".example", ".test", ".invalid", ".localhost")
 
 
-def check_release(sources: Sources) -> list[Problem]:
+def check_release(sources: Sources, run: Run) -> list[Problem]:
     """What a release may not publish besides example contacts: an example site_url, example pages."""
     problems: list[Problem] = []
+    if not run.release:
+        return problems
     settings = sources.settings
-    site_url = _as_dict(settings.data).get("site_url") if settings else None
+    site_url = as_dict(settings.data).get("site_url") if settings else None
     if settings is not None and isinstance(site_url, str):
         host = (urlsplit(site_url).hostname or "").lower()
         if host.endswith(EXAMPLE_HOSTS) or host in ("localhost", *(h.strip(".") for h in EXAMPLE_HOSTS)):
             problems.append(problem("release.site_url", settings.path, *settings.where(("site_url",)), url=site_url))
-    source_tag = _source_tag(sources)
-    examples = {name for name, page in sources.pages.get(source_tag or "", {}).items()
-                if _as_dict(page.meta.data).get("example") is True}
+    examples = {name for name, page in sources.pages.get(source_tag(sources) or "", {}).items()
+                if as_dict(page.meta.data).get("example") is True}
     for pages in sources.pages.values():
         for name, page in sorted(pages.items()):
-            if name in examples or _as_dict(page.meta.data).get("example") is True:
+            if name in examples or as_dict(page.meta.data).get("example") is True:
                 problems.append(problem("release.example_page", page.path, *page.meta.where(("example",)), name=name))
     return problems
 
 
 def validate(sources: Sources, today: dt.date | None = None, release: bool = False) -> list[Problem]:
-    """Run every check on the loaded sources and return what was found (`release`: publishing rules).
+    """Every check of the gate on the loaded sources (carepath.checks.run_checks, under its former name)."""
+    from carepath.checks import run_checks  # imported here: the gate imports this module
 
-    Every check copes with files that are missing or malformed, so that all problems are reported together.
-    """
-    today = today or dt.date.today()
-    problems: list[Problem] = []
-    failed: Failed = set()
-    for name, file in sources.neutral.items():
-        problems += check_schema(file, name, failed)
-    for file in sources.locales.values():
-        problems += check_schema(file, "locale", failed)
-    for files in sources.texts.values():
-        for name, file in files.items():
-            problems += check_schema(file, f"{name}-text", failed)
-    for pages in sources.pages.values():
-        for page in pages.values():
-            problems += check_schema(page.meta, "page", failed)
-    problems += check_locales(sources)
-    problems += check_references(sources)
-    problems += check_contacts(sources, today, release, failed)
-    region = _as_dict(sources.neutral["toolkit"].data).get("region") if "toolkit" in sources.neutral else None
-    problems += check_markdown(sources, _source_tag(sources), region if isinstance(region, str) else "US")
-    problems += check_text(sources.root, {tag: file.data for tag, file in sources.locales.items()})
-    problems += check_symlinks(sources.root)
-    problems += check_placeholders(sources, _source_tag(sources))
-    problems += check_settings(sources.settings)
-    problems += check_structure(sources)
-    problems += check_fonts(sources, FontCatalog(sources.root / "print" / "fonts"))
-    if release:
-        problems += check_release(sources)
-    problems += check_crisis(sources)
-    problems += check_needs(sources, _source_tag(sources))
-    return list(dict.fromkeys(problems))  # the same problem found by two checks is reported once
+    return run_checks(sources, today, release)

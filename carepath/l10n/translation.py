@@ -10,9 +10,8 @@ from typing import Any
 
 import yaml
 
-from carepath.load import Sources
+from carepath.load import RECORDS_FILE, Sources, read_yaml
 
-RECORDS_FILE = "translated-from.yml"
 RECORDS_HEADER = (
     "# Kept by carepath (status --mark-current, import-po): the version of the source text each\n"
     "# translation in this folder was made from. Do not edit by hand.\n"
@@ -90,9 +89,8 @@ def units(sources: Sources, tag: str) -> dict[str, Unit]:
         found.append(Unit(f"pages/{name}.md", "", {"meta": page.meta.data, "body": page.body}))
     locale = sources.locales.get(tag)
     ui = locale.data.get("ui") if locale and isinstance(locale.data, dict) else None
-    found += [
-        Unit(UI_FILE, key, value, locale.where(("ui", key))[0]) for key, value in (ui or {}).items() if value
-    ]
+    if locale is not None and isinstance(ui, dict):
+        found += [Unit(UI_FILE, key, value, locale.where(("ui", key))[0]) for key, value in ui.items() if value]
     return {u.ref: u for u in found}
 
 
@@ -101,13 +99,24 @@ def records_path(root: Path, tag: str) -> Path:
     return root / "content" / tag / RECORDS_FILE
 
 
+def _as_records(data: Any) -> dict[str, str]:
+    """Records as read (any shape: the check names a malformed file): unit ref -> fingerprint."""
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def records_of(sources: Sources, tag: str) -> dict[str, str]:
+    """A language's records as the load stage read them: unit ref -> fingerprint of the source it was made from."""
+    file = sources.records.get(tag)
+    return _as_records(file.data if file else None)
+
+
 def read_records(root: Path, tag: str) -> dict[str, str]:
-    """A language's records: unit ref -> fingerprint of the source it was translated from."""
+    """A language's records read now, for a command about to rewrite them (import-po), by the load stage's reader."""
     path = records_path(root, tag)
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in data.items()}
+    file, _ = read_yaml(path, root)  # within the limits, never through a link; the check names its problems
+    return _as_records(file.data if file else None)
 
 
 def write_records(root: Path, tag: str, records: dict[str, str]) -> None:
@@ -154,17 +163,17 @@ def record_new(sources: Sources, root: Path, status: LocaleStatus) -> int:
     refs = [ref for ref in source if ref in fresh]
     if not refs:
         return 0
-    records = read_records(root, status.tag)
+    records = records_of(sources, status.tag)
     records.update({ref: fingerprint(source[ref].value) for ref in refs})
     write_records(root, status.tag, records)
     return len(refs)
 
 
-def all_status(sources: Sources, root: Path) -> list[LocaleStatus]:
-    """The translation state of every language but the source."""
+def all_status(sources: Sources, root: Path | None = None) -> list[LocaleStatus]:
+    """The translation state of every language but the source, from the records the load stage read."""
     source_tag = sources.neutral["toolkit"].data["source_locale"]
     tags = sorted(t for t in sources.locales if t != source_tag)
-    return [locale_status(sources, tag, read_records(root, tag)) for tag in tags]
+    return [locale_status(sources, tag, records_of(sources, tag)) for tag in tags]
 
 
 def outdated_keys(status: LocaleStatus) -> set[str]:
@@ -188,7 +197,7 @@ def mark_current(sources: Sources, root: Path, tag: str, target: str) -> list[st
         ref for ref, unit in own.items()
         if ref in source and (target == "all" or target in (unit.file, ref))
     ]
-    records = read_records(root, tag)
+    records = records_of(sources, tag)
     for ref in chosen:
         records[ref] = fingerprint(source[ref].value)
     write_records(root, tag, records)

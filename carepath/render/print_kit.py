@@ -13,18 +13,15 @@ import importlib.metadata
 import os
 import re
 import stat
-import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlparse
 
 import markdown
 import segno
-from fontTools.ttLib import TTCollection, TTFont
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markdown.extensions import Extension
@@ -33,28 +30,20 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from carepath import formatting
-from carepath.checks.paths import publishable
-from carepath.fonts import FontCatalog, FontFace, install_hint
-from carepath.markup import converter, render
-from carepath.model import (
-    HANDOUTS,
-    PAPERS,
-    TOPIC_FILES,
-    LocalizedToolkit,
-    Model,
-    Page,
-    Service,
-    Text,
-    booklet_path,
-    cards_path,
-    handout_path,
-    locale_prefix,
+from carepath.files import publishable
+from carepath.fonts import (
+    FAMILY_NAME,
+    FontCatalog,
+    FontFace,
+    file_digest,
+    install_hint,
+    language_families,
 )
+from carepath.layout import HANDOUTS, PAPERS, TOPIC_FILES, booklet_path, cards_path, handout_path, locale_prefix
+from carepath.markup import converter, render
+from carepath.model import LocalizedToolkit, Model, Page, Service, Text
 from carepath.render.templating import make_environment
-from carepath.write.fetch import ResourceRefused, SandboxFetcher
 
-# Characters a family name may hold: it is written unescaped into a CSS string by the template.
-FAMILY_NAME = re.compile(r"^[\w \-.]+$")
 # Bump when the way carepath turns HTML into a PDF changes, so that cached PDFs are not reused.
 # 3: the sandboxed URL fetcher; PDFs cached before it may hold files from outside the toolkit.
 PIPELINE_VERSION = "3"
@@ -106,11 +95,13 @@ class FontNotFound(Exception):
     """A language names a font family that neither print/fonts/ nor an installed fontpkg package has."""
 
 
-def family_faces(family: str, folder: Path) -> tuple[FontFace, ...]:
-    """Every font file of `family`: print/fonts/ first, else an installed font package (fontpkg, justmytype)."""
+def family_faces(family: str, fonts: FontCatalog | Path) -> tuple[FontFace, ...]:
+    """Every font file of `family` in the build's catalog (or one over a print/fonts/ folder): print/fonts/
+    first, else an installed font package (fontpkg, justmytype)."""
     if not FAMILY_NAME.match(family):
         raise FontNotFound(f"font family name {family!r} may hold only letters, digits, spaces, '-' and '.'")
-    faces = FontCatalog(folder).faces(family)  # the check named a missing family, with its pip line
+    catalog = fonts if isinstance(fonts, FontCatalog) else FontCatalog(fonts)
+    faces = catalog.faces(family)  # the check named a missing family, with its pip line
     if faces is None:
         raise FontNotFound(f"font family {family!r} is not installed: {install_hint(family)}")
     return faces
@@ -118,21 +109,7 @@ def family_faces(family: str, folder: Path) -> tuple[FontFace, ...]:
 
 def job_families(toolkit: LocalizedToolkit) -> list[str]:
     """Font families of a handout: its language's, then the source language's for text that fell back."""
-    families: list[str] = []
-    for family in (*toolkit.locale.fonts, *toolkit.source.fonts):
-        if family not in families:
-            families.append(family)
-    return families
-
-
-@cache
-def file_digest(path: Path) -> str:
-    """The sha256 of a file's bytes; font files are large, so each is read once per process."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return language_families(toolkit.locale.fonts, toolkit.source.fonts)
 
 
 def weasyprint_version() -> str:
@@ -487,7 +464,8 @@ def _quoted(ctx: Context, value: object) -> Markup:
 
 
 def render_print(
-    model: Model, root: Path, site_url: str | None = None, settings: dict[str, Any] | None = None
+    model: Model, root: Path, site_url: str | None = None, settings: dict[str, Any] | None = None,
+    fonts: FontCatalog | None = None,
 ) -> PrintJobs:
     """Every PDF of the print kit as an HTML document with its fonts and cache key, and warnings.
 
@@ -496,6 +474,7 @@ def render_print(
     and a warning.
     """
     folder = root / "print"
+    catalog = fonts or FontCatalog(folder / "fonts")  # the build's, or one for this call: never a stale font
     env = make_environment(folder / "templates", html=True)
     env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id, ui_with=ui_with)
     env.filters.update(list_of=_list_of, semicolons=_semicolons, quoted=_quoted)
@@ -509,7 +488,7 @@ def render_print(
     jobs = PrintJobs()
     for toolkit in model.toolkits:
         families = job_families(toolkit)
-        faces = [face for family in families for face in family_faces(family, folder / "fonts")]
+        faces = [face for family in families for face in family_faces(family, catalog)]
         font_paths = tuple(dict.fromkeys(str(face.path) for face in faces))
         home = page_url(online, toolkit) if online else None
         chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages)}
@@ -550,108 +529,3 @@ def render_print(
             ))
     jobs.warnings[:] = list(dict.fromkeys(warnings))  # a page left untranslated is in several booklets
     return jobs
-
-
-# --- Glyph coverage -------------------------------------------------------------------------------
-
-
-class _VisibleText(html.parser.HTMLParser):
-    """Collects the text a reader sees (the body's text nodes) and the stylesheets the page uses."""
-
-    SKIP = frozenset({"head", "style", "script", "template"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self.styles: list[str] = []
-        self.links: list[str] = []
-        self._skip: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Enter an element; remember stylesheet links and elements whose text is not shown."""
-        values = dict(attrs)
-        if tag == "link" and (values.get("rel") or "").lower() == "stylesheet" and values.get("href"):
-            self.links.append(str(values["href"]))
-        if tag in self.SKIP:
-            self._skip.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        """Leave an element."""
-        if self._skip and self._skip[-1] == tag:
-            self._skip.pop()
-
-    def handle_data(self, data: str) -> None:
-        """Keep shown text; keep style sheets apart (their `content:` strings are shown too)."""
-        if self._skip and self._skip[-1] == "style":
-            self.styles.append(data)
-        elif not self._skip:
-            self.texts.append(data)
-
-
-# `content: "..."` and `list-style-type: "..."` strings of a style sheet: generated text the reader sees too.
-CSS_CONTENT = re.compile(r"""(?:content|list-style(?:-type)?)\s*:([^;}]*)""")
-CSS_STRING = re.compile(r""""((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'""")
-CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)")
-
-
-def _css_strings(css: str) -> list[str]:
-    """The literal strings of a style sheet's `content:` and list marker declarations, escapes decoded."""
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    strings = []
-    for declaration in CSS_CONTENT.findall(css):
-        for double, single in CSS_STRING.findall(declaration):
-            raw = double or single
-            strings.append(CSS_ESCAPE.sub(lambda m: chr(int(m[1], 16)) if m[1] else m[2], raw))
-    return strings
-
-
-@cache
-def font_coverage(path: str) -> frozenset[int]:
-    """The code points a font file maps to glyphs (its cmap)."""
-    if Path(path).suffix.lower() in (".ttc", ".otc"):
-        font = TTCollection(path, lazy=True).fonts[0]
-    else:
-        font = TTFont(path, lazy=True)
-    return frozenset(font.getBestCmap() or {})
-
-
-def ignorable(char: str) -> bool:
-    """Whitespace and invisible controls (bidi isolates, joiners, soft hyphen) need no glyph."""
-    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs", "Co", "Cn")
-
-
-def _linked_css(job: PrintJob, hrefs: list[str]) -> list[str]:
-    """The text of the job's stylesheets, read through the PDF's own sandbox (what it may not load is skipped:
-    rendering then fails on it with the reason)."""
-    fetcher = SandboxFetcher(job.allowed, job.path)
-    sheets = []
-    for href in hrefs:
-        try:
-            response = fetcher.fetch(urljoin(job.base_url, href))
-        except ResourceRefused:
-            continue
-        sheets.append(response.read().decode("utf-8", "replace"))
-    return sheets
-
-
-def missing_glyphs(job: PrintJob, snippets: int = 3) -> dict[str, list[str]]:
-    """Characters of the job's visible text that no font of the job covers, each with a few contexts."""
-    parser = _VisibleText()
-    parser.feed(job.html)
-    parser.close()
-    texts = list(parser.texts)
-    for sheet in parser.styles + _linked_css(job, parser.links):
-        texts.extend(_css_strings(sheet))
-    covered: set[int] = set()
-    for font in job.fonts:
-        covered |= font_coverage(font)
-    missing: dict[str, list[str]] = {}
-    for text in texts:
-        for index, char in enumerate(text):
-            if ord(char) in covered or ignorable(char):
-                continue
-            contexts = missing.setdefault(char, [])
-            context = " ".join(text[max(0, index - 20): index + 21].split())
-            if len(contexts) < snippets and context not in contexts:
-                contexts.append(context)
-    return missing

@@ -16,21 +16,19 @@ from jinja2.runtime import Context
 from carepath import formatting
 from carepath.formatting import file_size, language_name, plural_category
 from carepath.l10n.translation import LocaleStatus
-from carepath.markup import escape, mkdocs_extensions
-from carepath.model import (
+from carepath.layout import (
     HANDOUTS,
     PAPERS,
+    PRINT_KIT_PAGE,
+    STATUS_PAGE,
     TOPIC_FILES,
-    LocalizedToolkit,
-    Model,
-    Phone,
-    Service,
-    Text,
     booklet_path,
     cards_path,
     handout_path,
     locale_prefix,
 )
+from carepath.markup import escape, mkdocs_extensions
+from carepath.model import LocalizedToolkit, Model, Phone, Service, Text
 from carepath.placeholders import fill
 from carepath.render.templating import direction_of, make_environment, plain_text
 from carepath.settings import DEFAULT_COLOUR, colour_ok, mix
@@ -38,8 +36,6 @@ from carepath.settings import DEFAULT_COLOUR, colour_ok, mix
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 HOOKS = Path(__file__).parents[1] / "write" / "hooks.py"
 STYLESHEET = "assets/stylesheets/carepath.css"
-PRINT_KIT_PAGE = "print-kit"
-STATUS_PAGE = "translation-status"  # for translators; published in every language, left out of the navigation
 # lunr.js languages Material ships stemmers for; others search without stemming.
 LUNR_LANGUAGES = set(
     "ar da de du el es fi fr he hi hu hy it ja jp kn ko nl no pt ro ru sa sv ta te th tr vi zh".split()
@@ -446,7 +442,7 @@ def page_assets(model: Model, content: Path) -> dict[str, Path]:
     Only what check_pages_folders allows is copied (no link, hidden file, script, HTML or SVG), even if the
     check was skipped: whatever lies in this folder would otherwise be published.
     """
-    from carepath.checks.paths import linked, publishable  # imported here: only this function needs them
+    from carepath.files import linked, publishable  # imported here: only this function needs them
 
     copies: dict[str, Path] = {}
     for toolkit in model.toolkits:

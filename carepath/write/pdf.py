@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from carepath.render.print_kit import PrintJob
+from carepath.write import WriteFailed
 
 if TYPE_CHECKING:  # WeasyPrint takes half a second to import: only workers import it
     from weasyprint import HTML
@@ -30,6 +35,8 @@ ISOLATED_FONTCONFIG = """<?xml version="1.0"?>
 <!-- Written by carepath: no <dir>, so only the fonts each handout declares with @font-face exist. -->
 <fontconfig></fontconfig>
 """
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCHDOG_SECONDS = 1.0  # how often a worker checks that the build that started it is still there
 
 
 @dataclass
@@ -64,8 +71,30 @@ def _fontconfig_file(cache_dir: Path) -> Path:
     return path
 
 
-def _init_worker(fontconfig_file: str) -> None:
-    """Prepare a worker process: isolate fontconfig before WeasyPrint first loads it."""
+def _die_with(parent: int) -> None:
+    """End this worker as soon as the build that started it (`parent`) ends, however it ends."""
+    if sys.platform.startswith("linux"):  # the kernel kills us when the parent goes, even by kill -9
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still does it
+
+    def watchdog() -> None:
+        """Fallback everywhere: once this worker has another parent, the build is gone."""
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=watchdog, name="carepath-watchdog", daemon=True).start()
+
+
+def _init_worker(fontconfig_file: str, parent: int) -> None:
+    """Prepare a worker process: tie it to its build, isolate fontconfig before WeasyPrint first loads it."""
+    _die_with(parent)
+    # Ctrl-C reaches the whole process group: the build stops its workers itself, without a traceback from each
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["FONTCONFIG_FILE"] = fontconfig_file
     # fontTools stamps the fonts WeasyPrint subsets with the current time unless this is set:
     # a fixed stamp keeps two builds of the same handout byte-identical.
@@ -138,13 +167,27 @@ def _cached(cache_dir: Path, key: str) -> tuple[Path, int] | None:
     return (pdf, int(count)) if pdf.is_file() else None
 
 
-def _render_to_cache(job: PrintJob, cache_dir: Path) -> tuple[Path, int]:
-    """Render a job in a worker and store the PDF, then its page count, in the cache under its key."""
-    target = cache_dir / f"{job.key}.pdf"
-    data, pages = render_pdf(job)
+def _store(cache_dir: Path, key: str, data: bytes, pages: int) -> Path:
+    """Store a rendered PDF, then its page count, in the cache under its key; the PDF's path there."""
+    target = cache_dir / f"{key}.pdf"
     _atomic_write(target, data)
-    _atomic_write(_pages_file(cache_dir, job.key), json.dumps({"pages": pages}).encode("utf-8"))
-    return target, pages
+    _atomic_write(_pages_file(cache_dir, key), json.dumps({"pages": pages}).encode("utf-8"))
+    return target
+
+
+def _stop(pool: ProcessPoolExecutor, before: set[int]) -> None:
+    """End a pool now: its workers are killed mid-PDF rather than waited for.
+
+    `before`: the child processes there were before the pool. Any other is one of its workers, even one that
+    Ctrl-C caught half started, which the pool does not know yet (it would wait for work, and the exit for it).
+    """
+    started = [p for p in multiprocessing.active_children() if p.pid not in before]
+    for process in {*(pool._processes or {}).values(), *started}:
+        process.terminate()
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    except RuntimeError:
+        pass  # Ctrl-C came while the pool was still starting its manager thread
 
 
 def _publish(cached: Path, out_dir: Path, job: PrintJob) -> int:
@@ -159,7 +202,12 @@ def write_pdfs(
     jobs: list[PrintJob], out_dir: Path, cache_dir: Path, workers: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> PdfStats:
-    """Write every job's PDF under out_dir, rendering in parallel only those not in cache_dir."""
+    """Write every job's PDF under out_dir, rendering in parallel only those not in cache_dir.
+
+    A worker's ResourceRefused comes through as it is; any other error as WriteFailed naming the PDF.
+    """
+    from carepath.write.fetch import ResourceRefused
+
     started = time.perf_counter()
     report = progress or (lambda _message: None)
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -180,27 +228,33 @@ def write_pdfs(
         order = sorted(todo.values(), key=lambda same: len(same[0].html), reverse=True)
         # spawn: a fresh interpreter per worker, so fontconfig starts from the isolated configuration
         context = multiprocessing.get_context("spawn")
+        before = {process.pid for process in multiprocessing.active_children() if process.pid is not None}
+        # Workers only render and hand the bytes back: one killed mid-PDF leaves nothing behind.
         pool = ProcessPoolExecutor(
             max_workers=count, mp_context=context,
-            initializer=_init_worker, initargs=(str(_fontconfig_file(cache_dir)),),
+            initializer=_init_worker, initargs=(str(_fontconfig_file(cache_dir)), os.getpid()),
         )
-        futures: dict[Future[tuple[Path, int]], list[PrintJob]] = {}
+        futures: dict[Future[tuple[bytes, int]], list[PrintJob]] = {}
         try:
             for same in order:
-                futures[pool.submit(_render_to_cache, same[0], cache_dir)] = same
+                futures[pool.submit(render_pdf, same[0])] = same
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_EXCEPTION)
                 for future in done:
-                    cached_pdf, pages = future.result()  # re-raises a worker's error here
-                    for job in futures[future]:
+                    same = futures[future]
+                    try:
+                        data, pages = future.result()  # re-raises a worker's error here
+                        cached_pdf = _store(cache_dir, same[0].key, data, pages)
+                    except ResourceRefused:
+                        raise  # names its PDF already; the build reports it as a problem
+                    except Exception as error:
+                        raise WriteFailed(f"the PDF {same[0].path}") from error
+                    for job in same:
                         files[job.path] = (pages, _publish(cached_pdf, out_dir, job))
                         report(f"{job.path} (rendered)")
         except BaseException:
-            try:  # do not render the rest for nothing
-                pool.shutdown(wait=True, cancel_futures=True)
-            except RuntimeError:
-                pass  # Ctrl-C came while the pool was still starting its manager thread
+            _stop(pool, before)  # do not render the rest for nothing
             raise
         pool.shutdown(wait=True)
     rendered = sum(len(same) for same in todo.values())

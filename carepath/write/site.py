@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import logging
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2.exceptions import SecurityError
 
-from carepath.model import Model, locale_prefix
+from carepath.layout import locale_prefix
+from carepath.model import Model
 from carepath.render.site import LUNR_LANGUAGES, SiteSources
+from carepath.write import WriteFailed
+from carepath.write.hooks import UnsafePage
+
+# What MkDocs logs just before it re-raises an error it met on one page.
+PAGE_ERROR = re.compile(r"^Error (?:reading|building) page '(.+?)'")
 
 
 def write_site_sources(site: SiteSources, work: Path) -> Path:
@@ -52,10 +62,27 @@ def run_mkdocs(config_file: Path, site_dir: Path) -> None:
     for name in ("mkdocs", "mkdocs.plugins", "mkdocs_static_i18n"):
         logging.getLogger(name).setLevel(logging.WARNING)
     config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+    pages: list[str] = []
+
+    def note_page(record: logging.LogRecord) -> bool:
+        """Remember which page an error came from; the record itself goes on as before."""
+        if match := PAGE_ERROR.match(record.getMessage()):
+            pages.append(match[1])
+        return True
+
+    builder = logging.getLogger("mkdocs.commands.build")
+    builder.addFilter(note_page)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
+    except (UnsafePage, SecurityError):
+        raise  # the gates held: the build reports these as problems of the toolkit
+    except Exception as error:
+        if pages:
+            raise WriteFailed(f"the page {pages[-1]}") from error
+        raise
     finally:
+        builder.removeFilter(note_page)
         config.plugins.on_shutdown()
 
 
@@ -105,18 +132,59 @@ def move_tree(source: Path, target: Path) -> None:
 
 
 def recover(target: Path) -> None:
-    """Put back a site that a publish interrupted between its two renames left aside."""
+    """Put back a site that a publish interrupted between its two renames left aside; drop one left after."""
     old = target.with_name(f".{target.name}.old")
-    if old.exists() and not target.exists():
+    if not old.exists():
+        return
+    if target.exists():
+        shutil.rmtree(old, ignore_errors=True)  # the new site made it in before the old one was removed
+    else:
         os.replace(old, target)
 
 
+RENAME_EXCHANGE = 2  # linux/fs.h
+AT_FDCWD = -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where the system or file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # an old kernel, or a file system without RENAME_EXCHANGE
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder tree or a file."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def publish(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` in one rename; the old site is removed only afterwards."""
-    old = target.with_name(f".{target.name}.old")
+    """Put `staging` in the place of `target` in one atomic step; the old site is removed only afterwards.
+
+    Where the system cannot swap two folders at once, two renames with the old site set aside in between:
+    recover(), which every build and serve runs first, puts it back if the process died in between.
+    """
     recover(target)
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
+    if not (target.exists() or target.is_symlink()):
+        os.replace(staging, target)
+    elif exchange(staging, target):
+        _remove(staging)  # now the old site
+    else:
+        old = target.with_name(f".{target.name}.old")
         os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
