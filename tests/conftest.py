@@ -98,11 +98,17 @@ def fingerprint(root: Path, parts: tuple[str, ...] | None = None) -> dict[str, s
 
 
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `python build.py ARGS --root ROOT` as a user would: a new Python process, its exit status and output."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), *args, "--root", str(root)],
-        capture_output=True, text=True, timeout=600,
-    )
+    """Run `python build.py ARGS --root ROOT` as a user would: a new Python process, its exit status and output.
+
+    A build holds the session's rendering lock (rendering_alone): with pytest-xdist, two builds of the example
+    never render the same PDFs side by side; the second reuses what the first put in the shared cache.
+    """
+    building = not args or args[0] == "build"
+    with rendering_alone() if building else contextlib.nullcontext():
+        return subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), *args, "--root", str(root)],
+            capture_output=True, text=True, timeout=600,
+        )
 
 
 def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -133,16 +139,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
 
 
+_HOLDING = [0]  # how deep this process is in rendering_alone
+
+
 @contextlib.contextmanager
 def rendering_alone() -> Iterator[None]:
     """Hold the session's rendering lock: with pytest-xdist, the processes that need the example's PDFs (`example`,
-    `printed`) take turns, so that the first renders them into the shared cache and the others reuse them."""
-    SHARED_CACHE.mkdir(parents=True, exist_ok=True)
-    with open(SHARED_CACHE.parent / "tests.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    `printed`, builds by run_build) take turns, so that the first renders them into the shared cache and the others
+    reuse them. A process already holding it goes on (a fixture that holds it may call run_build)."""
+    if _HOLDING[0]:
+        _HOLDING[0] += 1
         try:
             yield
         finally:
+            _HOLDING[0] -= 1
+        return
+    SHARED_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(SHARED_CACHE.parent / "tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _HOLDING[0] = 1
+        try:
+            yield
+        finally:
+            _HOLDING[0] = 0
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
@@ -203,6 +222,9 @@ def build_site_unchecked(root: Path, out: Path) -> Path:
 # a test's private one. Tests that call render_pdf themselves use render_pdf below, which counts its calls.
 
 DIRECT_RENDERS: list[str] = []
+# Lines a test has for the terminal (the browser audit's figures, where the screenshots are): shown at the end of
+# the run, also from pytest-xdist's workers, whose own output the terminal never shows.
+NOTES: list[str] = []
 
 
 def private_cache(tmp_path: Path) -> Path:
@@ -229,10 +251,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """A worker of pytest-xdist hands its count of render_pdf calls to the controller."""
+    """A worker of pytest-xdist hands its count of render_pdf calls and its notes to the controller."""
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput["carepath_direct_renders"] = len(DIRECT_RENDERS)
+        workeroutput["carepath_notes"] = list(NOTES)
 
 
 def _private_renders(config: pytest.Config) -> int:
@@ -248,8 +271,10 @@ def _private_renders(config: pytest.Config) -> int:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
-    """pytest-xdist: add up the render_pdf calls of each worker."""
-    _WORKER_RENDERS.append(getattr(node, "workeroutput", {}).get("carepath_direct_renders", 0))
+    """pytest-xdist: add up the render_pdf calls of each worker, gather its notes."""
+    output = getattr(node, "workeroutput", {})
+    _WORKER_RENDERS.append(output.get("carepath_direct_renders", 0))
+    NOTES.extend(output.get("carepath_notes", []))
 
 
 _BEFORE = pytest.StashKey[set[str]]()
@@ -264,6 +289,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     shared = len(_cached_pdfs(SHARED_CACHE) - before)
     private = _private_renders(config)
     direct = len(DIRECT_RENDERS) + sum(_WORKER_RENDERS)
+    for line in NOTES:
+        terminalreporter.write_line(line)
     terminalreporter.write_line(
         f"PDF renders: {shared + private + direct} ({shared} into the shared cache {SHARED_CACHE}, which held "
         f"{len(before)} before; {private} into tests' own caches; {direct} render_pdf calls by tests)"

@@ -32,7 +32,7 @@ from browser import (
     is_own,
     run_axe,
 )
-from conftest import LOCALES, ROOT, Built, build_site, copy_toolkit, site_pages
+from conftest import LOCALES, NOTES, ROOT, Built, build_site, copy_toolkit, site_pages
 
 CHROMIUM = chromium_path()
 if CHROMIUM is None and not os.environ.get("CI"):
@@ -40,6 +40,9 @@ if CHROMIUM is None and not os.environ.get("CI"):
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
 
+# With pytest-xdist (pyproject.toml) every test of this file runs in one process:
+# its browsers, its static hosts and its audit of every page are made once.
+pytestmark = pytest.mark.xdist_group("browser")
 BUDGET = 100_000  # bytes a first visit of a content page may transfer, gzipped as a static host sends it
 REPEAT_BUDGET = 5_000  # bytes a repeat visit may transfer: revalidation headers, no bodies
 BLOCKING = ("serious", "critical")
@@ -66,10 +69,8 @@ def ui(tag: str, key: str) -> str:
 
 
 def report(request: pytest.FixtureRequest, lines: list[str]) -> None:
-    """Write lines to the terminal even while pytest captures output."""
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print("\n" + "\n".join(lines))
+    """Lines for the terminal, shown at the end of the run whatever pytest captures (conftest.NOTES)."""
+    NOTES.extend(lines)
 
 
 @dataclass

@@ -531,11 +531,14 @@ def test_interrupted_build_keeps_the_previous_site(example: Any, tmp_path: Path)
         # a test run started in the background inherits an ignored SIGINT: give the build Ctrl-C back
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    deadline = time.monotonic() + 120
-    while not any(p.is_dir() and any(p.iterdir()) for p in root.glob(".site.*")):
+    # interrupt once the build has its staging folder (it then renders the booklets the edit changed): a
+    # deadline only so that a hung build cannot hang the suite, generous for a loaded machine
+    deadline = time.monotonic() + 600
+    while not any(p.is_dir() for p in root.glob(".site.*")):
         assert process.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.02)
+    time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
