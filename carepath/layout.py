@@ -22,6 +22,8 @@ GENERATED = (HOME_PAGE, *TOPIC_FILES.values())
 # Every page name carepath writes itself: a free page may not take one.
 RESERVED_PAGES = (*GENERATED, PRINT_KIT_PAGE, STATUS_PAGE, NOT_FOUND_PAGE)
 PRINT_FOLDER = "print"
+# The name the translation records and PO files give the interface strings of locales/<tag>.yml.
+UI_TEXTS = "ui"
 
 # Heading ids the page templates (templates/site/) give their sections, whatever the language.
 HOME_IDS = ("help-now", "tasks", "contents")

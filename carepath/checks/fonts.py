@@ -13,9 +13,9 @@ def check_fonts(sources: Sources, run: Run) -> list[Problem]:
     """A font file that cannot be read, or a locale naming a family no package or print/fonts/ file provides,
     fails here, not in the build."""
     problems: list[Problem] = []
-    broken = [relative(path, sources.root) for path in sorted(run.fonts.broken())]
-    for path, why in sorted(run.fonts.broken().items()):
-        problems.append(problem("fonts.unreadable", relative(path, sources.root), 1, 1, detail=why))
+    broken = {relative(path, sources.root): why for path, why in sorted(run.fonts.broken().items())}
+    for path, why in broken.items():
+        problems.append(problem("fonts.unreadable", path, 1, 1, detail=why))
     unread = fragment("fonts.unread", files=", ".join(broken)) if broken else ""
     for file in sources.locales.values():
         fonts = file.data.get("fonts") if isinstance(file.data, dict) else None

@@ -9,19 +9,19 @@ from __future__ import annotations
 import re
 
 from carepath.checks.base import Run, source_tag
+from carepath.layout import UI_TEXTS
 from carepath.load import TEXT_FILES, Sources
 from carepath.messages import problem
 from carepath.problems import Problem
 
 FINGERPRINT = re.compile(r"^[0-9a-f]{12}$")
-UI_RECORD = "ui"  # the interface strings of locales/<tag>.yml (carepath.l10n.translation.UI_FILE)
 PAGE_RECORD = re.compile(r"^pages/[^/]+\.md$")
 
 
 def record_file(tag: str, ref: str) -> str | None:
     """The file a record names (e.g. 'pages/about.md' -> content/es/pages/about.md), or None if it names none."""
     file = ref.partition(":")[0]
-    if file == UI_RECORD:
+    if file == UI_TEXTS:
         return f"locales/{tag}.yml"
     if file in (f"{name}.yml" for name in TEXT_FILES) or PAGE_RECORD.match(file):
         return f"content/{tag}/{file}"

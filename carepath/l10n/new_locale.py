@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import langcodes
 import yaml
@@ -13,8 +11,7 @@ from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 
 from carepath.load import Sources
-
-SCRIPTS_FILE = Path(__file__).parents[1] / "data" / "scripts.yml"
+from carepath.resources import scripts
 
 
 @dataclass
@@ -29,12 +26,6 @@ class NewLocale:
     fonts: list[str]
     packages: list[str]
     files: list[str]
-
-
-@cache
-def scripts() -> dict[str, dict[str, Any]]:
-    """The scripts carepath can print, with their fonts and direction."""
-    return yaml.safe_load(SCRIPTS_FILE.read_text(encoding="utf-8"))
 
 
 def valid_tag(tag: str) -> bool:

@@ -10,13 +10,14 @@ from typing import Any
 
 import yaml
 
+from carepath.layout import UI_TEXTS
 from carepath.load import RECORDS_FILE, Sources, read_yaml
 
 RECORDS_HEADER = (
     "# Kept by carepath (status --mark-current, import-po): the version of the source text each\n"
     "# translation in this folder was made from. Do not edit by hand.\n"
 )
-UI_FILE = "ui"
+UI_FILE = UI_TEXTS
 
 
 @dataclass(frozen=True)
