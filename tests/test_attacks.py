@@ -22,9 +22,6 @@ from carepath.model import build_model
 from carepath.settings import site_settings
 from carepath.write.hooks import UnsafePage, _hash, known_scripts, lock_down
 
-# With pytest-xdist (pyproject.toml) every test of this file runs in one process:
-# the attacked website is built once.
-pytestmark = pytest.mark.xdist_group("attacks")
 ATTACKS = Path(__file__).parent / "attacks"
 CASES = sorted(p.name for p in ATTACKS.iterdir() if (p / "expect.yml").is_file()) if ATTACKS.is_dir() else []
 PAYLOAD = '<img src=x onerror=alert(1)>'

@@ -40,9 +40,6 @@ if CHROMIUM is None and not os.environ.get("CI"):
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
 
-# With pytest-xdist (pyproject.toml) every test of this file runs in one process:
-# its browsers, its static hosts and its audit of every page are made once.
-pytestmark = pytest.mark.xdist_group("browser")
 BUDGET = 100_000  # bytes a first visit of a content page may transfer, gzipped as a static host sends it
 REPEAT_BUDGET = 5_000  # bytes a repeat visit may transfer: revalidation headers, no bodies
 BLOCKING = ("serious", "critical")

@@ -25,9 +25,6 @@ from conftest import (
 )
 
 # What translators' commands write: a toolkit's texts and languages.
-# With pytest-xdist (pyproject.toml) every test of this file runs in one process:
-# the toolkit with new languages is built once.
-pytestmark = pytest.mark.xdist_group("localize")
 TEXTS = ("content", "locales")
 
 

@@ -42,9 +42,6 @@ from carepath.render.print_kit import (
 from carepath.write.glyphs import missing_glyphs
 from carepath.write.pdf import PdfStats, write_pdfs
 
-# With pytest-xdist (pyproject.toml) every test of this file runs in one process:
-# the print kit is read once.
-pytestmark = pytest.mark.xdist_group("print")
 ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
 # Page sizes in PDF points (1/72 in).
