@@ -83,6 +83,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     site_dir = (args.site_dir or args.root / "site").resolve()
     options = commands.BuildOptions(
         args.root, args.today, args.release, args.strict, site_dir=site_dir, workers=args.workers, wait=args.wait,
+        locales=getattr(args, "locales", None), shard=getattr(args, "shard", None),
     )
     _stop_on_signals()
     try:
@@ -97,19 +98,58 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_report(error.report, args.strict)
         print(text("build.stopped"), file=sys.stderr)
         return 1
+    except commands.LanguageChoiceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except Exception as error:  # BuildBusy, BuildFailed, or a crash outside the stages
         _print_failure(error)
         return 1
     if result.report.problems:
         _print_report(result.report, args.strict)
     seconds = result.seconds
+    shard = ", a shard for merge" if options.part else ""
     print(
         f"built {result.pages} pages and {result.pdfs} PDFs ({result.pdfs_reused} reused) in "
-        f"{len(result.search_entries)} languages into {site_dir} in {seconds['total']:.1f} s "
-        f"(site {seconds.get('site', 0):.1f} s, PDFs {seconds.get('pdf', 0):.1f} s)",
+        f"{len(result.search_entries)} languages ({len(result.languages_reused)} unchanged) into {site_dir} "
+        f"in {seconds['total']:.1f} s (site {seconds.get('site', 0):.1f} s, PDFs {seconds.get('pdf', 0):.1f} s){shard}",
         file=sys.stderr,
     )
     return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Assemble shards into one site."""
+    site_dir = args.site_dir if args.site_dir.is_absolute() else Path.cwd() / args.site_dir
+    try:
+        result = commands.merge(commands.MergeOptions(tuple(args.shards), site_dir))
+    except commands.MergeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"merged {result.pages} pages in {len(result.languages)} languages ({', '.join(result.languages)}) "
+        f"into {site_dir}", file=sys.stderr,
+    )
+    return 0
+
+
+def _tags(value: str) -> tuple[str, ...]:
+    """--locales: language tags separated by commas."""
+    tags = tuple(t.strip() for t in value.split(",") if t.strip())
+    if not tags:
+        raise argparse.ArgumentTypeError("name at least one language tag, e.g. --locales es,ar")
+    return tags
+
+
+def _shard(value: str) -> tuple[int, int]:
+    """--shard: I/N, the I-th of N shards."""
+    index, _, count = value.partition("/")
+    try:
+        shard = int(index), int(count)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: write the shard as I/N, e.g. 1/4") from None
+    if not 1 <= shard[0] <= shard[1]:
+        raise argparse.ArgumentTypeError(f"{value!r}: I goes from 1 to N")
+    return shard
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -285,7 +325,19 @@ def parser() -> argparse.ArgumentParser:
     common(b)
     b.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: site/)")
     builds(b)
+    b.add_argument("--locales", type=_tags, default=None, metavar="TAG,TAG",
+                   help="build only these languages, as a shard for `merge` (written into --site-dir)")
+    b.add_argument("--shard", type=_shard, default=None, metavar="I/N",
+                   help="build the I-th of N shards of the languages, for `merge` (written into --site-dir)")
     b.set_defaults(func=cmd_build)
+
+    m = sub.add_parser("merge", help="assemble shards built with --shard or --locales into one site",
+                       description="Put the shards of a toolkit together into one site: the same files, byte "
+                                   "for byte, as one build of every language. Every language must be in exactly "
+                                   "one shard. The site folder is replaced in one step.")
+    m.add_argument("shards", nargs="+", type=Path, metavar="SHARD", help="a folder written by build --shard")
+    m.add_argument("--site-dir", type=Path, default=Path("site"), help="where to write the site (default: site/)")
+    m.set_defaults(func=cmd_merge)
 
     c = sub.add_parser("check", help="check the toolkit without writing anything",
                        description="Report every problem in content/ and locales/ as file:line:column. "

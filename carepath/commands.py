@@ -26,13 +26,27 @@ from carepath.settings import site_settings
 from carepath.write import WriteFailed
 from carepath.write.fetch import ResourceRefused
 from carepath.write.hooks import UnsafePage
+from carepath.write.languages import (
+    PART_SITE,
+    LanguageChoiceError,
+    MergeError,
+    assemble,
+    build_parts,
+    part_entries,
+    select_languages,
+    shards_of,
+    site_languages,
+    write_manifest,
+)
 from carepath.write.lock import BuildBusy, OwnedFolder, build_lock, remove_stale
-from carepath.write.site import move_tree, publish, recover, run_mkdocs, split_search_index, write_site_sources
+from carepath.write.site import move_file, publish, recover, write_site_sources
 
 if TYPE_CHECKING:
     from carepath.l10n.new_locale import NewLocale
     from carepath.l10n.po import ImportResult
 
+# Errors of the write stage that the command line catches by name, from here.
+RE_EXPORTED = (LanguageChoiceError, MergeError)
 Progress = Callable[[str], None]
 # What serve watches: a change to any of these rebuilds the preview.
 WATCHED = ("content", "locales", "templates", "print", "mkdocs.yml")
@@ -51,6 +65,8 @@ class BuildResult:
     pdfs_reused: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     search_entries: dict[str, int] = field(default_factory=dict)
+    languages_built: list[str] = field(default_factory=list)  # languages whose pages MkDocs built
+    languages_reused: list[str] = field(default_factory=list)  # languages whose pages came from the cache
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,13 @@ class BuildOptions(CheckOptions):
     site_dir: Path | None = None  # default: ROOT/site
     workers: int | None = None  # processes for PDFs (None: one per core)
     wait: float = 600.0  # seconds to wait for another build of the same toolkit to finish, then BuildBusy
+    locales: tuple[str, ...] | None = None  # build only these languages, as a shard for `merge`
+    shard: tuple[int, int] | None = None  # (i, n): build the i-th of n shards of the languages, for `merge`
+
+    @property
+    def part(self) -> bool:
+        """Whether this build makes a shard (some languages, for `merge`) rather than the whole site."""
+        return self.locales is not None or self.shard is not None
 
 
 @dataclass(frozen=True)
@@ -203,7 +226,7 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
 
 def _build(options: BuildOptions, site_dir: Path, progress: Progress) -> BuildResult:
     """The build itself, under the build lock."""
-    from carepath.render.print_kit import render_print
+    from carepath.render.print_kit import PrintJobs, render_print
     from carepath.write.pdf import write_pdfs
 
     root, workers = options.root, options.workers
@@ -229,7 +252,10 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress) -> BuildRe
         # PDFs first: the site's print links say how many pages and bytes each one has
         mark = time.perf_counter()
         config = user_mkdocs_config(sources)
-        jobs = render_print(model, root, config.get("site_url"), config)
+        all_tags = [t.locale.tag for t in model.toolkits]
+        tags = select_languages(all_tags, options.locales, options.shard)
+        every = render_print(model, root, config.get("site_url"), config)
+        jobs = PrintJobs((j for j in every if j.lang in tags), every.warnings)
         for warning in jobs.warnings:  # "path: what" for a page's picture; site_url otherwise
             where, _, what = warning.partition(": ")
             if where.startswith("content/") and what:
@@ -238,10 +264,10 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress) -> BuildRe
                 report.add(problem("print.no_qr", "mkdocs.yml", 1, 1, detail=warning))
         stage = "making the PDFs"
         progress(f"making {len(jobs)} PDFs")
-        cache = Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache") / "pdf"
+        cache = Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache")
         pdfs = staging / ".pdf"
         try:
-            stats = write_pdfs(jobs, pdfs, cache, workers, progress)
+            stats = write_pdfs(jobs, pdfs, cache / "pdf", workers, progress)
         except ResourceRefused as refused:  # the sandbox held: say what was refused, as a problem, not a crash
             raise ToolkitError(Report([
                 problem("unsafe.print", refused.document, 1, 1, url=url, reason=reason)
@@ -252,25 +278,35 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress) -> BuildRe
 
         mark = time.perf_counter()
         stage = "writing the website's pages"
-        progress(f"building the website in {len(model.toolkits)} languages")
         site = render_site(model, root / "templates", config, statuses, stats.files, root / "content")
         config_file = write_site_sources(site, work)
         stage = "building the website with MkDocs"
         try:
-            run_mkdocs(config_file, staging / "site")
+            parts = build_parts(
+                config_file, site_languages(model, tags), all_tags, staging / "parts", cache / "site", workers,
+                progress,
+            )
         except UnsafePage as unsafe:  # the last gate held: report it like any problem
             raise ToolkitError(Report([problem("unsafe.page", unsafe.page, 1, 1, detail=unsafe.detail)])) from None
+        result.languages_built, result.languages_reused = parts.built, parts.reused
         stage = "finishing the website"
-        result.search_entries = split_search_index(model, staging / "site")
-        result.pages = sum(1 for p in (staging / "site").rglob("*.html") if p.name != "404.html")
-        move_tree(pdfs, staging / "site")
+        for job in jobs:  # each PDF into its language's part
+            move_file(pdfs / job.path, parts.parts[job.lang] / PART_SITE / job.path)
+        if options.part:
+            write_manifest(staging / "parts", all_tags, tags)
+            result.search_entries = {tag: part_entries(parts.parts[tag]) for tag in tags}
+            output = staging / "parts"
+        else:
+            result.search_entries = assemble(parts.parts, all_tags, staging / "site", move=True)
+            output = staging / "site"
+        result.pages = sum(1 for p in output.rglob("*.html") if p.name != "404.html")
         result.seconds["site"] = time.perf_counter() - mark
 
         stage = f"publishing the site into {site_dir}"
-        publish(staging / "site", site_dir)
+        publish(output, site_dir)
     except SecurityError as error:  # a template override reached for Python internals: the sandbox said no
         raise ToolkitError(Report([problem("unsafe.template", "templates/", 1, 1, detail=str(error))])) from None
-    except ToolkitError:
+    except (ToolkitError, LanguageChoiceError):
         raise
     except Exception as error:  # not the toolkit's fault as far as carepath knows: say where it happened
         raise BuildFailed(stage, *_subject(error, root, work, site)) from error
@@ -278,6 +314,42 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress) -> BuildRe
         owned.remove()
     result.seconds["total"] = time.perf_counter() - started
     return result
+
+
+# --- merge ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeOptions:
+    """Shards built with `build --shard` or `--locales`, and the site folder to assemble them into."""
+
+    shards: tuple[Path, ...]
+    site_dir: Path
+
+
+@dataclass
+class MergeResult:
+    """What merge assembled."""
+
+    languages: list[str]
+    pages: int
+    search_entries: dict[str, int]
+
+
+def merge(options: MergeOptions) -> MergeResult:
+    """Assemble shards into one site, the same bytes as one build of every language; the site changes in one step.
+
+    Raises MergeError when the shards do not make one whole site (a language missing or in two shards).
+    """
+    all_tags, parts = shards_of(list(options.shards))
+    site_dir = options.site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    recover(site_dir)
+    with OwnedFolder(site_dir.parent, f".{site_dir.name}.") as staging:
+        counts = assemble(parts, all_tags, staging / "site")
+        pages = sum(1 for p in (staging / "site").rglob("*.html") if p.name != "404.html")
+        publish(staging / "site", site_dir)
+    return MergeResult(all_tags, pages, counts)
 
 
 # --- serve ------------------------------------------------------------------------------------------------

@@ -189,10 +189,14 @@ def _write_site(sources: Any, model: Any, statuses: Any, root: Path, out: Path) 
     """The website of a loaded toolkit, written by MkDocs into out/site as `build` writes it (without PDFs)."""
     from carepath.commands import user_mkdocs_config
     from carepath.render.site import render_site
-    from carepath.write.site import run_mkdocs, write_site_sources
+    from carepath.write.languages import assemble, build_parts, site_languages
+    from carepath.write.site import write_site_sources
 
     site = render_site(model, root / "templates", user_mkdocs_config(sources), statuses, {}, root / "content")
-    run_mkdocs(write_site_sources(site, out / "work"), out / "site")
+    config_file = write_site_sources(site, out / "work")
+    tags = [t.locale.tag for t in model.toolkits]
+    parts = build_parts(config_file, site_languages(model), tags, out / "parts", cache=None, workers=0)
+    assemble(parts.parts, tags, out / "site", move=True)
     return out / "site"
 
 

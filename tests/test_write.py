@@ -292,7 +292,7 @@ def test_an_error_while_building_the_website_names_the_template_and_line(tmp_pat
     line = failure_line(result.stderr)
     assert re.match(
         r"build failed: TemplateSyntaxError while building the website with MkDocs "
-        r"\((the page [\w/-]+\.md; )?templates/overrides/main\.html, line \d+\): ", line
+        r"\((the page [\w/-]+\.md; |the [\w-]+ pages; )?templates/overrides/main\.html, line \d+\): ", line
     ), line
     assert leftovers(root) == []
 

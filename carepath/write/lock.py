@@ -6,12 +6,16 @@ so a lock that can be taken again is proof that its owner is gone.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
 import os
 import re
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +23,8 @@ from pathlib import Path
 
 LOCK_FILE = "build.lock"  # in the toolkit's .carepath/ folder
 POLL_SECONDS = 0.2
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCHDOG_SECONDS = 1.0  # how often a worker checks that the build that started it is still there
 
 
 class BuildBusy(Exception):
@@ -127,3 +133,22 @@ def remove_stale(parent: Path, prefix: str) -> list[Path]:
         finally:
             os.close(fd)
     return removed
+
+
+def die_with(parent: int) -> None:
+    """End this worker process as soon as the build that started it (`parent`) ends, however it ends."""
+    if sys.platform.startswith("linux"):  # the kernel kills us when the parent goes, even by kill -9
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still does it
+
+    def watchdog() -> None:
+        """Fallback everywhere: once this worker has another parent, the build is gone."""
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=watchdog, name="carepath-watchdog", daemon=True).start()

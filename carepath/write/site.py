@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import json
 import logging
 import os
 import re
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import yaml
 from jinja2.exceptions import SecurityError
 
-from carepath.layout import locale_prefix
-from carepath.model import Model
-from carepath.render.site import LUNR_LANGUAGES, SiteSources
+from carepath.render.site import SiteSources
 from carepath.write import WriteFailed
 from carepath.write.hooks import UnsafePage
 
@@ -49,8 +45,8 @@ def write_site_sources(site: SiteSources, work: Path) -> Path:
     return config_file
 
 
-def run_mkdocs(config_file: Path, site_dir: Path) -> None:
-    """Build the site with MkDocs, Material and static-i18n into `site_dir`."""
+def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None) -> None:
+    """Build the site with MkDocs, Material and static-i18n into `site_dir`; `only` one language's pages."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     import mkdocs_static_i18n.config
     from mkdocs.commands.build import build
@@ -72,6 +68,12 @@ def run_mkdocs(config_file: Path, site_dir: Path) -> None:
 
     builder = logging.getLogger("mkdocs.commands.build")
     builder.addFilter(note_page)
+    if only is not None:
+        # static-i18n builds the language it is set to, then the others from its post-build event unless it
+        # believes a build is under way: one language, in the folder the whole site would give it.
+        i18n = config.plugins["i18n"]
+        i18n.current_language = only  # type: ignore[attr-defined]
+        i18n.building = True  # type: ignore[attr-defined]
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -86,41 +88,10 @@ def run_mkdocs(config_file: Path, site_dir: Path) -> None:
         config.plugins.on_shutdown()
 
 
-def split_search_index(model: Model, site_dir: Path) -> dict[str, int]:
-    """Replace the all-languages search index by one per language; return entries per language."""
-    combined_file = site_dir / "search" / "search_index.json"
-    combined = json.loads(combined_file.read_text(encoding="utf-8"))
-    prefixes = {t.locale.tag: locale_prefix(t) for t in model.toolkits}
-    others = [p for p in prefixes.values() if p]
-    counts: dict[str, int] = {}
-    for toolkit in model.toolkits:
-        prefix = prefixes[toolkit.locale.tag]
-        if prefix:
-            docs = [
-                {**d, "location": d["location"][len(prefix):]}
-                for d in combined["docs"] if d["location"].startswith(prefix)
-            ]
-        else:
-            docs = [d for d in combined["docs"] if not any(d["location"].startswith(o) for o in others)]
-        language = toolkit.locale.search_language
-        config: dict[str, Any] = {
-            **combined["config"],
-            "lang": [language if language in LUNR_LANGUAGES or language == "en" else "en"],
-        }
-        target = site_dir / prefix / "search" / "search_index.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps({"config": config, "docs": docs}, ensure_ascii=False), encoding="utf-8")
-        write_offline_search_index(target)
-        counts[toolkit.locale.tag] = len(docs)
-    return counts
-
-
-def write_offline_search_index(index_file: Path) -> Path:
-    """Write search_index.js beside a search_index.json: what Material's search loads when opened from files."""
-    # Browsers refuse to fetch() a file: URL, so Material reads the index from a script that sets __index.
-    target = index_file.with_suffix(".js")
-    target.write_text("var __index = " + index_file.read_text(encoding="utf-8"), encoding="utf-8")
-    return target
+def move_file(source: Path, target: Path) -> None:
+    """Move one file to `target`, making its folder."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
 
 
 def move_tree(source: Path, target: Path) -> None:
