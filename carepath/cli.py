@@ -164,8 +164,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if isinstance(outcome, commands.BuildResult):
             if outcome.report.problems:
                 _print_report(outcome.report, args.strict)
-            print(f"  built {outcome.pages} pages and {outcome.pdfs} PDFs ({outcome.pdfs_reused} reused) "
-                  f"in {outcome.seconds['total']:.1f} s", file=sys.stderr, flush=True)
+            later = len(outcome.deferred)
+            pdfs = f"; {later} PDF{'s' if later != 1 else ''} being made, the site follows" if later else ""
+            print(f"rebuilt in {outcome.seconds['total']:.1f} s: {outcome.pages} pages, "
+                  f"{len(outcome.languages_built)} of {len(outcome.search_entries)} languages built again{pdfs}",
+                  file=sys.stderr, flush=True)
             return
         if isinstance(outcome, ToolkitError):
             _print_report(outcome.report, args.strict)
@@ -176,9 +179,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def ready(url: str) -> None:
         print(f"serving on {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
+    def progress(message: str) -> None:
+        """A preview says what it waits for and what it made, not each step of each rebuild."""
+        if message.startswith(("made ", "removed ", "another build")):
+            _progress(message)
+
     _stop_on_signals()
     try:
-        commands.serve(options, _progress, built, ready)
+        commands.serve(options, progress, built, ready)
     except OSError as error:  # the port is taken, or the address is not this machine's
         print(NOT_LISTENING.format(host=args.host, port=args.port, error=error), file=sys.stderr)
         return 1

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import multiprocessing
 import os
+import shutil
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +25,7 @@ from carepath.load import Sources, load_sources
 from carepath.messages import problem
 from carepath.model import Model, build_model
 from carepath.problems import Report, ToolkitError
-from carepath.render.site import SiteSources, render_site
+from carepath.render.site import PdfFiles, SiteSources, render_site
 from carepath.settings import site_settings
 from carepath.write import WriteFailed
 from carepath.write.fetch import ResourceRefused
@@ -44,6 +48,7 @@ from carepath.write.site import move_file, publish, recover, write_site_sources
 if TYPE_CHECKING:
     from carepath.l10n.new_locale import NewLocale
     from carepath.l10n.po import ImportResult
+    from carepath.render.print_kit import PrintJob
 
 # Errors of the write stage that the command line catches by name, from here.
 RE_EXPORTED = (LanguageChoiceError, MergeError)
@@ -67,6 +72,7 @@ class BuildResult:
     search_entries: dict[str, int] = field(default_factory=dict)
     languages_built: list[str] = field(default_factory=list)  # languages whose pages MkDocs built
     languages_reused: list[str] = field(default_factory=list)  # languages whose pages came from the cache
+    deferred: list[PrintJob] = field(default_factory=list)  # PDFs left for later (defer_pdfs): not in the site
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ class BuildOptions(CheckOptions):
     wait: float = 600.0  # seconds to wait for another build of the same toolkit to finish, then BuildBusy
     locales: tuple[str, ...] | None = None  # build only these languages, as a shard for `merge`
     shard: tuple[int, int] | None = None  # (i, n): build the i-th of n shards of the languages, for `merge`
+    defer_pdfs: bool = False  # serve: publish the site with the PDFs the cache has; report the others as deferred
 
     @property
     def part(self) -> bool:
@@ -208,7 +215,7 @@ def _subject(
     return "; ".join(parts), error
 
 
-def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
+def build(options: BuildOptions, progress: Progress = lambda _: None, pool: Executor | None = None) -> BuildResult:
     """Check, render and write the whole site with its PDFs; the site folder changes only on success, in one step.
 
     One build of a toolkit runs at a time: another waits up to options.wait seconds, then raises BuildBusy.
@@ -221,13 +228,13 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
         prefix = f".{site_dir.name}."
         if remove_stale(site_dir.parent, prefix):
             progress(f"removed the staging folders of builds that were stopped ({site_dir.parent}/{prefix}*)")
-        return _build(options, site_dir, progress)
+        return _build(options, site_dir, progress, pool)
 
 
-def _build(options: BuildOptions, site_dir: Path, progress: Progress) -> BuildResult:
+def _build(options: BuildOptions, site_dir: Path, progress: Progress, pool: Executor | None) -> BuildResult:
     """The build itself, under the build lock."""
     from carepath.render.print_kit import PrintJobs, render_print
-    from carepath.write.pdf import write_pdfs
+    from carepath.write.pdf import in_cache, write_pdfs
 
     root, workers = options.root, options.workers
     started = time.perf_counter()
@@ -264,8 +271,12 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress) -> BuildRe
                 report.add(problem("print.no_qr", "mkdocs.yml", 1, 1, detail=warning))
         stage = "making the PDFs"
         progress(f"making {len(jobs)} PDFs")
-        cache = Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache")
+        cache = cache_folder(root)
         pdfs = staging / ".pdf"
+        if options.defer_pdfs:  # serve: the site first, with the PDFs the cache has; the others after it
+            ready = {job.path for job in in_cache(jobs, cache / "pdf")}
+            result.deferred = [job for job in jobs if job.path not in ready]
+            jobs = PrintJobs((job for job in jobs if job.path in ready), jobs.warnings)
         try:
             stats = write_pdfs(jobs, pdfs, cache / "pdf", workers, progress)
         except ResourceRefused as refused:  # the sandbox held: say what was refused, as a problem, not a crash
@@ -278,13 +289,14 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress) -> BuildRe
 
         mark = time.perf_counter()
         stage = "writing the website's pages"
-        site = render_site(model, root / "templates", config, statuses, stats.files, root / "content")
+        files: PdfFiles = {**stats.files, **{job.path: None for job in result.deferred}}
+        site = render_site(model, root / "templates", config, statuses, files, root / "content")
         config_file = write_site_sources(site, work)
         stage = "building the website with MkDocs"
         try:
             parts = build_parts(
                 config_file, site_languages(model, tags), all_tags, staging / "parts", cache / "site", workers,
-                progress,
+                progress, pool,
             )
         except UnsafePage as unsafe:  # the last gate held: report it like any problem
             raise ToolkitError(Report([problem("unsafe.page", unsafe.page, 1, 1, detail=unsafe.detail)])) from None
@@ -366,17 +378,27 @@ class ServeResult:
     failures: int = 0  # builds that stopped on a problem or an error
 
 
+def cache_folder(root: Path) -> Path:
+    """Where builds of a toolkit keep what they may reuse (PDFs, the pages of each language): CAREPATH_CACHE_DIR."""
+    return Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache")
+
+
 def serve(
     options: ServeOptions, progress: Progress = lambda _: None,
     built: Callable[[Outcome], None] = lambda _: None, ready: Callable[[str], None] = lambda _: None,
 ) -> ServeResult:
     """Build into a temporary folder, serve it and rebuild on every change to the sources, until interrupted.
 
+    The site comes first: PDFs the cache does not have are made after it, in the background (their links say
+    so), and the site is rebuilt once they are done. Open pages reload themselves after each rebuild.
     `built` hears each build's result or the error that stopped it (the preview then keeps the last good
-    build), `ready` the address once the first build is done. Ctrl-C (KeyboardInterrupt) stops the server;
-    its folder is removed, and a later serve removes one left by a serve that was killed.
+    build, or shows the problems until there is one), `ready` the address once the first build is done.
+    Ctrl-C (KeyboardInterrupt) stops the server; its folder is removed, and a later serve removes one left by a
+    serve that was killed.
     """
-    from mkdocs.livereload import LiveReloadServer
+    from carepath.write.languages import language_pool
+    from carepath.write.pdf import write_pdfs
+    from carepath.write.preview import PreviewServer, problems_page
 
     root = options.root
     with build_lock(root / ".carepath", options.wait, progress):
@@ -386,23 +408,64 @@ def serve(
     result = ServeResult(f"http://{options.host}:{options.port}/")
     with OwnedFolder(temp, SERVE_PREFIX) as folder:
         site_dir = folder / "site"
-        site_dir.mkdir()  # something to serve even when the first build fails
-        each = replace(options, site_dir=site_dir)
+        site_dir.mkdir()
+        each = replace(options, site_dir=site_dir, defer_pdfs=True)
+        server: PreviewServer | None = None
+        making: list[threading.Thread] = []  # the one background PDF run, while it runs
+        stopping = threading.Event()
+
+        def make_pdfs(jobs: list[PrintJob]) -> None:
+            """Render PDFs into the cache, then have the site rebuilt with them (in a thread of its own)."""
+            started = time.perf_counter()
+            out = folder / f"pdfs-{threading.get_ident()}"
+            try:
+                write_pdfs(jobs, out, cache_folder(root) / "pdf", options.workers)
+            except Exception as error:  # reported like a build's; the next edit tries again
+                if not stopping.is_set():  # not the workers that serve stopped on its way out
+                    result.failures += 1
+                    built(BuildFailed("making the PDFs", *_subject(error, root)))
+                return
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
+            progress(f"made {len(jobs)} PDF{'s' if len(jobs) != 1 else ''} in {time.perf_counter() - started:.1f} s")
+            if server is not None:
+                server.request_rebuild()
 
         def rebuild() -> None:
-            """Build once; a failure is reported, not raised, so that the server goes on."""
+            """Build once; a failure of any kind is reported, never raised, so that the server goes on serving."""
             try:
-                outcome: Outcome = build(each, progress)
+                outcome = build(each, progress, pool)
             except (ToolkitError, BuildFailed, BuildBusy) as error:
-                result.failures += 1
-                built(error)
+                failed(error)
+                return
+            except Exception as error:  # never let one escape: MkDocs' server would hang every request after it
+                failed(BuildFailed("building the preview", *_subject(error, root)))
                 return
             result.builds += 1
+            if server is not None:
+                server.problems = None
             built(outcome)
+            if outcome.deferred and not any(t.is_alive() for t in making):
+                making[:] = [threading.Thread(target=make_pdfs, args=(outcome.deferred,), daemon=True)]
+                making[0].start()
 
+        def failed(error: ToolkitError | BuildFailed | BuildBusy) -> None:
+            """Report a failed build; while none has succeeded yet, every page shows the problems."""
+            result.failures += 1
+            built(error)
+            if result.builds == 0 and server is not None:
+                if isinstance(error, ToolkitError):
+                    lines = [p.format() for p in error.report.sorted()]
+                    summary = f"The toolkit has problems: {error.report.summary()}."
+                else:
+                    lines, summary = [str(error)], "The build stopped."
+                server.problems = problems_page(summary, lines)
+
+        # MkDocs processes kept for every rebuild: an edit does not wait for one to start and import MkDocs
+        pool = language_pool(options.workers, len(list((root / "locales").glob("*.yml"))) or 1)
         try:
+            server = PreviewServer(builder=rebuild, host=options.host, port=options.port, root=str(site_dir))
             rebuild()
-            server = LiveReloadServer(builder=rebuild, host=options.host, port=options.port, root=str(site_dir))
             for name in WATCHED:
                 if (root / name).exists():
                     server.watch(str(root / name))
@@ -413,6 +476,13 @@ def serve(
                 server.shutdown()  # returns once the server has stopped serving
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM as the command line turns it
             pass
+        finally:
+            # PDFs still being made in the background are not waited for: their workers stop now (Python would
+            # otherwise wait for their pool at exit), and what they had finished is in the cache already.
+            stopping.set()
+            for child in multiprocessing.active_children():
+                child.kill()
+            pool.shutdown(wait=True, cancel_futures=True)
     return result
 
 

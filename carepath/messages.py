@@ -251,7 +251,10 @@ TEXTS: dict[str, str] = {
     "build.stopped": "build stopped: nothing was written; the previous site is unchanged",
     "build.failed": "build failed: {error}; nothing was written and the previous site is unchanged",
     "build.interrupted": "build interrupted: nothing was written; the previous site is unchanged",
-    "serve.not_rebuilt": "not rebuilt: fix the problems above; the preview shows the last good build",
+    "serve.not_rebuilt": (
+        "not rebuilt: fix the problems above; the preview shows the last good build, or these problems until "
+        "there is one"
+    ),
 }
 
 

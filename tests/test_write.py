@@ -332,6 +332,17 @@ def fetch(url: str) -> str | None:
         return None
 
 
+def start_serve(root: Path, tmp_path: Path) -> tuple[subprocess.Popen[str], str, Path, Path]:
+    """Start `build.py serve` with a temporary folder of its own; wait until it answers. Its URL, log and folder."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    port, log = free_port(), tmp_path / "serve.txt"
+    server = start(root, "serve", "--port", str(port), env={"TMPDIR": str(temp)}, stderr=log)
+    url = f"http://127.0.0.1:{port}/"
+    wait_for(lambda: fetch(url) or server.poll() is not None, 300, "the first page")
+    return server, url, log, temp
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_serve_serves_rebuilds_and_leaves_nothing_behind(stop: signal.Signals, tmp_path: Path) -> None:
@@ -339,13 +350,8 @@ def test_serve_serves_rebuilds_and_leaves_nothing_behind(stop: signal.Signals, t
     old = root / ".site.old"  # a build killed between publishing's two renames: serve puts site/ back too
     old.mkdir()
     (old / "index.html").write_text("the site before", encoding="utf-8")
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    port, log = free_port(), tmp_path / "serve.txt"
-    server = start(root, "serve", "--port", str(port), env={"TMPDIR": str(temp)}, stderr=log)
+    server, url, log, temp = start_serve(root, tmp_path)
     try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_for(lambda: fetch(url) or server.poll() is not None, 300, "the first page")
         first = fetch(url)
         assert first and "Need help now?" in first, log.read_text()
         assert (root / "site/index.html").read_text(encoding="utf-8") == "the site before"
@@ -356,12 +362,45 @@ def test_serve_serves_rebuilds_and_leaves_nothing_behind(stop: signal.Signals, t
             "{% block body %}", "{% block body %}\nRebuilt by serve.\n", 1), encoding="utf-8")
         wait_for(lambda: "Rebuilt by serve." in (fetch(url) or "") or server.poll() is not None, 300, "the rebuild")
         assert server.poll() is None, log.read_text()
+        # open pages reload themselves: the reload script is a file of the server, which the page's policy allows
+        page = fetch(url) or ""
+        assert re.search(r'<script src="/\.carepath-preview/reload\.js" data-epoch="\d+"', page), page[-400:]
+        assert "script-src 'self'" in page
+        assert "location.reload()" in (fetch(f"{url}.carepath-preview/reload.js") or "")
         workers = descendants(server.pid)
     finally:
         server.send_signal(stop)
         server.wait(60)
     assert server.returncode == 0, log.read_text()
-    assert "Traceback" not in log.read_text()
+    said = log.read_text()
+    assert "Traceback" not in said
+    assert len(re.findall(r"^rebuilt in \d+\.\d s: 40 pages, \d of 4 languages built again", said, re.M)) >= 2, said
     assert not any(alive(pid) for pid in workers)
     assert list(temp.iterdir()) == [], "serve removes its own folder"
     assert leftovers(root) == []
+
+
+@pytest.mark.slow
+def test_serve_shows_the_problems_until_the_first_build_then_the_site(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    services = root / "content/services.yml"
+    good = services.read_text(encoding="utf-8")
+    services.write_text(BROKEN_SERVICES, encoding="utf-8")
+    server, url, log, temp = start_serve(root, tmp_path)
+    try:
+        for page in ("", "signs.html", "es/index.html"):  # every page: what stops the build, never a 404
+            shown = fetch(url + page) or ""
+            assert "The preview is not built yet" in shown, shown
+            assert "content/services.yml:" in shown
+            assert "/.carepath-preview/reload.js" in shown  # and it reloads itself once fixed
+        services.write_text(good, encoding="utf-8")
+        wait_for(lambda: "Need help now?" in (fetch(url) or "") or server.poll() is not None, 300, "the site")
+        assert server.poll() is None, log.read_text()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(60)
+    said = log.read_text()
+    assert server.returncode == 0, said
+    assert "the preview shows the last good build, or these problems until there is one" in said
+    assert "Traceback" not in said
+    assert list(temp.iterdir()) == []

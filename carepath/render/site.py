@@ -152,8 +152,15 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
     }
 
 
-def pdf_label(toolkit: LocalizedToolkit, kind_key: str, info: tuple[int, int] | None) -> Text:
+# A PDF's (pages, bytes), by site path; None: being made (serve shows the site before its PDFs are done).
+PdfFiles = dict[str, tuple[int, int] | None]
+
+
+def pdf_label(toolkit: LocalizedToolkit, kind_key: str, info: tuple[int, int] | None, updating: bool = False) -> Text:
     """What a print link gets you, e.g. "Handout, A4, 2 pages, 42 kB", all in one language."""
+    if updating:  # the preview: this PDF is being made again, its pages and size are not known yet
+        return Text(fill(str(toolkit.ui("print.updating").value), {"kind": toolkit.ui(kind_key).value}),
+                    toolkit.ui("print.updating").lang)
     needed = (kind_key, "print.details", "print.pages.other")
     own, source = toolkit.locale.ui, toolkit.source.ui
     # the whole label in the source language when this language lacks any of its strings
@@ -169,23 +176,24 @@ def pdf_label(toolkit: LocalizedToolkit, kind_key: str, info: tuple[int, int] | 
     return Text(label, lang)
 
 
-def _pdf_links(toolkit: LocalizedToolkit, topic: str, pdfs: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
+def _pdf_links(toolkit: LocalizedToolkit, topic: str, pdfs: PdfFiles) -> list[dict[str, Any]]:
     """The handouts a topic page offers for download, each saying its pages and size."""
     links = []
     for paper in PAPERS:
         href = handout_path(toolkit, topic, paper)
-        label = pdf_label(toolkit, f"print.{paper}", pdfs.get(href))
+        label = pdf_label(toolkit, f"print.{paper}", pdfs.get(href), href in pdfs and pdfs[href] is None)
         links.append({"href": href, "label": {**_text(toolkit, label), "parts": latin_runs(toolkit, str(label.value))}})
     return links
 
 
-def print_kit(toolkit: LocalizedToolkit, pdfs: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
+def print_kit(toolkit: LocalizedToolkit, pdfs: PdfFiles) -> list[dict[str, Any]]:
     """Everything printable in one language, grouped: each handout, the booklet, the pocket cards."""
 
     def links(kind: str, path_of: Any) -> list[dict[str, Any]]:
         return [
             {"href": path_of(paper).removeprefix(locale_prefix(toolkit)),
-             "label": pdf_label(toolkit, f"print.{kind}{paper}", pdfs.get(path_of(paper)))}
+             "label": pdf_label(toolkit, f"print.{kind}{paper}", pdfs.get(path_of(paper)),
+                                path_of(paper) in pdfs and pdfs[path_of(paper)] is None)}
             for paper in PAPERS
         ]
 
@@ -320,7 +328,7 @@ def who_to_call(toolkit: LocalizedToolkit) -> list[dict[str, Any]]:
 
 
 def render_pages(
-    model: Model, templates: Path, statuses: list[LocaleStatus], pdfs: dict[str, tuple[int, int]]
+    model: Model, templates: Path, statuses: list[LocaleStatus], pdfs: PdfFiles
 ) -> dict[str, str]:
     """Every page of every language as Markdown, keyed by its path under docs/."""
     env = make_environment(templates / "site", html=False)
@@ -493,9 +501,9 @@ def inline_icons(css: str, folder: Path) -> str:
 
 def render_site(
     model: Model, templates: Path, user_config: dict[str, Any], statuses: list[LocaleStatus],
-    pdfs: dict[str, tuple[int, int]] | None = None, content: Path | None = None,
+    pdfs: PdfFiles | None = None, content: Path | None = None,
 ) -> SiteSources:
-    """Everything MkDocs needs to build the site in every language; `pdfs`: path -> (pages, bytes)."""
+    """Everything MkDocs needs to build the site in every language; `pdfs`: path -> (pages, bytes), or None."""
     site = SiteSources()
     if content is not None:
         site.copies.update(page_assets(model, content))

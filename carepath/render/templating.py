@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,14 @@ def make_environment(folder: Path, html: bool) -> Environment:
     )
     inline = converter({"markdown_extensions": ["attr_list"]})  # texts are inline Markdown: no block extensions
 
+    @functools.cache
+    def inline_html(value: str) -> Markup:
+        """One text converted once per environment: the same texts come back in every document of a language."""
+        return Markup(render(inline, value).removeprefix("<p>").removesuffix("</p>"))
+
     def render_value(value: Any) -> str | Markup:
         """Writers' text is inline Markdown: HTML output converts it, Markdown output keeps it."""
-        if not html:
-            return str(value)
-        converted = render(inline, str(value))
-        return Markup(converted.removeprefix("<p>").removesuffix("</p>"))
+        return inline_html(str(value)) if html else str(value)
 
     @pass_context
     def t(ctx: Context, text: Text | str | None) -> str | Markup:

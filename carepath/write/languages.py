@@ -19,7 +19,7 @@ import re
 import shutil
 import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,10 +157,20 @@ def build_language(config_file: str, tag: str, is_source: bool, search_language:
 
 
 def _init_worker(parent: int) -> None:
-    """Prepare a worker: tie it to its build; Ctrl-C is the build's to handle."""
+    """Prepare a worker: tie it to its build, Ctrl-C is the build's to handle; import MkDocs and the theme once."""
     die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    import material.plugins.search.plugin  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+    import mkdocs_static_i18n.plugin  # noqa: F401
+
+
+def language_pool(workers: int | None, languages: int) -> ProcessPoolExecutor:
+    """Processes for the languages' MkDocs builds: fresh interpreters (spawn), tied to this process."""
+    count = max(1, min(workers or os.cpu_count() or 1, languages))
+    context = multiprocessing.get_context("spawn")  # not a fork of a process whose threads may hold locks
+    return ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
 
 
 def _copy_tree(source: Path, target: Path) -> None:
@@ -186,11 +196,12 @@ class PartStats:
 
 def build_parts(
     config_file: Path, languages: list[Language], all_tags: list[str], out: Path, cache: Path | None,
-    workers: int | None = None, progress: Callable[[str], None] = lambda _: None,
+    workers: int | None = None, progress: Callable[[str], None] = lambda _: None, pool: Executor | None = None,
 ) -> PartStats:
     """Build each language's part under `out` (one MkDocs process per language, in parallel), reusing cached ones.
 
-    `workers`: processes (None: one per core; 0: in this process). `cache`: None to build every language.
+    `workers`: processes (None: one per core; 0: in this process), or `pool`, processes that outlive this build
+    (serve's: MkDocs is imported once). `cache`: None to build every language.
     """
     work = config_file.parent
     out.mkdir(parents=True, exist_ok=True)
@@ -213,12 +224,11 @@ def build_parts(
         for tag, (lang, _key) in todo.items():
             build_language(str(config_file), tag, lang.is_source, lang.search_language, str(out / tag))
     elif todo:
-        count = min(workers or os.cpu_count() or 1, len(todo))
-        context = multiprocessing.get_context("spawn")  # MkDocs and its plugins keep state per process
-        with ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
+        executor = pool or language_pool(workers, len(todo))
+        try:
             futures: dict[Future[None], str] = {
-                pool.submit(build_language, str(config_file), tag, lang.is_source, lang.search_language,
-                            str(out / tag)): tag
+                executor.submit(build_language, str(config_file), tag, lang.is_source, lang.search_language,
+                                str(out / tag)): tag
                 for tag, (lang, _key) in todo.items()
             }
             done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
@@ -232,6 +242,9 @@ def build_parts(
                     raise error  # the gates held, or a page named: the build reports these itself
                 raise WriteFailed(f"the {futures[future]} pages") from error
             wait(futures)
+        finally:
+            if pool is None:
+                executor.shutdown(wait=True, cancel_futures=True)
         for tag, (_lang, key) in todo.items():
             stats.built.append(tag)
             if cache is not None:

@@ -260,3 +260,8 @@ def write_pdfs(
     rendered = sum(len(same) for same in todo.values())
     files = {job.path: files[job.path] for job in jobs}  # in the order of the jobs
     return PdfStats(rendered=rendered, reused=reused, seconds=time.perf_counter() - started, files=files)
+
+
+def in_cache(jobs: list[PrintJob], cache_dir: Path) -> list[PrintJob]:
+    """The jobs whose PDF the cache already holds (serve shows the site before it renders the others)."""
+    return [job for job in jobs if _cached(cache_dir, job.key) is not None]
