@@ -117,3 +117,22 @@ def test_assemble_refuses_a_file_two_languages_would_write(tmp_path: Path) -> No
     parts = {tag: tmp_path / tag for tag in ("en", "es")}
     with pytest.raises(MergeError, match=r"index.html comes from two languages"):
         assemble(parts, ["en", "es"], tmp_path / "site")
+
+
+def test_the_shipped_workflow_builds_every_shard_and_merges_them() -> None:
+    import yaml
+
+    from carepath.cli import parser
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    count = int(workflow["env"]["SHARDS"])
+    assert workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"] == list(range(1, count + 1))
+    runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    build = next(r for r in runs if "build.py build" in r)
+    merged = next(r for r in runs if "build.py merge" in r)
+    for index in range(1, count + 1):  # each line as the shell would give it to build.py
+        line = build.replace("${{ matrix.shard }}", str(index)).replace("${{ env.SHARDS }}", str(count))
+        args = parser().parse_args(line.split()[2:])
+        assert args.shard == (index, count) and str(args.site_dir) == f"shard-{index}"
+        assert f"shard-{index}".startswith(merged.split()[3].rstrip("*"))
+    assert workflow["jobs"]["merge"]["needs"] == "shard"
