@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import tempfile
-import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -22,6 +19,7 @@ from urllib.parse import urljoin
 
 from carepath.render.print_kit import PrintJob
 from carepath.write import WriteFailed
+from carepath.write.lock import die_with
 
 if TYPE_CHECKING:  # WeasyPrint takes half a second to import: only workers import it
     from weasyprint import HTML
@@ -35,8 +33,6 @@ ISOLATED_FONTCONFIG = """<?xml version="1.0"?>
 <!-- Written by carepath: no <dir>, so only the fonts each handout declares with @font-face exist. -->
 <fontconfig></fontconfig>
 """
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-WATCHDOG_SECONDS = 1.0  # how often a worker checks that the build that started it is still there
 
 
 @dataclass
@@ -71,28 +67,9 @@ def _fontconfig_file(cache_dir: Path) -> Path:
     return path
 
 
-def _die_with(parent: int) -> None:
-    """End this worker as soon as the build that started it (`parent`) ends, however it ends."""
-    if sys.platform.startswith("linux"):  # the kernel kills us when the parent goes, even by kill -9
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # the watchdog below still does it
-
-    def watchdog() -> None:
-        """Fallback everywhere: once this worker has another parent, the build is gone."""
-        while os.getppid() == parent:
-            time.sleep(WATCHDOG_SECONDS)
-        os._exit(1)
-
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
-    threading.Thread(target=watchdog, name="carepath-watchdog", daemon=True).start()
-
-
 def _init_worker(fontconfig_file: str, parent: int) -> None:
     """Prepare a worker process: tie it to its build, isolate fontconfig before WeasyPrint first loads it."""
-    _die_with(parent)
+    die_with(parent)
     # Ctrl-C reaches the whole process group: the build stops its workers itself, without a traceback from each
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["FONTCONFIG_FILE"] = fontconfig_file
