@@ -12,7 +12,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -180,15 +180,14 @@ def markdown_depth(text: str) -> tuple[int, int, int] | None:
     return None
 
 
-class _Composer(yaml.SafeLoader):
-    """A safe loader used only to compose nodes, within MAX_VALUES and MAX_DEPTH; construction is `_Builder`'s."""
+class _Limits(yaml.composer.Composer):
+    """Composes nodes within MAX_VALUES and MAX_DEPTH, refusing keys that are not plain text (a mixin for a loader)."""
 
-    def __init__(self, stream: str) -> None:
-        """Read `stream`, with nothing composed yet."""
-        super().__init__(stream)
-        self.nodes = 0
-        self.depth = 0
-        self.aliases = False
+    nodes = 0
+    depth = 0
+    aliases = False
+    if TYPE_CHECKING:
+        def peek_event(self) -> Any: ...  # the parser's, in the loader this is mixed into
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         """Compose one node; refuse a key that is not plain text, and stop at the limits before going on."""
@@ -228,13 +227,49 @@ class _Composer(yaml.SafeLoader):
                            kind=fragment("key.alias", anchor=anchor, kind=fragment(kinds[type(target)])))
 
 
+class _Composer(_Limits, yaml.SafeLoader):
+    """A safe loader used only to compose nodes, within the limits; construction is `_Builder`'s."""
+
+
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser  # type: ignore[attr-defined,unused-ignore]
+
+    class _FastComposer(_Limits, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """_Composer with libyaml reading, scanning and parsing (a dozen times faster than PyYAML's Python code);
+        PyYAML's composer still builds the nodes, each through _Limits.compose_node."""
+
+        def __init__(self, stream: str) -> None:
+            """Parse `stream` with libyaml."""
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+
+def _well_formed(text: str) -> bool:
+    """Whether libyaml parses `text` without error: then the fast composer gives the same nodes as PyYAML.
+
+    A file with a mistake goes through PyYAML alone, so that the message and its place are PyYAML's, whatever
+    libyaml would have said (or not said: libyaml refuses a lone surrogate escape PyYAML lets through to the
+    text check, which explains it better).
+    """
+    if not yaml.__with_libyaml__:
+        return False
+    try:
+        for _event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            pass
+    except yaml.YAMLError:
+        return False
+    return True
+
+
 class _Builder:
     """Turns composed nodes into plain data, noting positions and problems; every key and value counts.
 
     An alias counts each time it is expanded, so that a few lines of '&' and '*' cannot grow past MAX_VALUES.
     """
 
-    def __init__(self, loader: _Composer, file: str, problems: list[Problem], tags: bool = False) -> None:
+    def __init__(self, loader: Any, file: str, problems: list[Problem], tags: bool = False) -> None:
         """Build from `loader`'s nodes, reporting to `problems`; `tags`: keep special tags as Tagged values."""
         self.loader, self.file, self.problems, self.tags = loader, file, problems, tags
         self.positions: Positions = {}
@@ -321,7 +356,7 @@ def parse_yaml(text: str, file: str, tags: bool = False) -> tuple[YamlFile | Non
     if problems:
         return None, problems
     try:
-        loader = _Composer(text)
+        loader = _FastComposer(text) if _well_formed(text) else _Composer(text)
     except yaml.reader.ReaderError as error:  # a character YAML does not allow (a control character)
         code = ord(text[error.position]) if error.position < len(text) else 0
         return None, [hidden_problem(code, file, *Lines(text).at(error.position))]
