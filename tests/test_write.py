@@ -375,7 +375,8 @@ def test_serve_serves_rebuilds_and_leaves_nothing_behind(stop: signal.Signals, t
     said = log.read_text()
     assert "Traceback" not in said
     assert len(re.findall(r"^rebuilt in \d+\.\d s: 40 pages, \d of 4 languages built again", said, re.M)) >= 2, said
-    assert not any(alive(pid) for pid in workers)
+    # its processes (MkDocs', the PDF workers of a background render, the resource tracker) end with it
+    wait_for(lambda: not any(alive(pid) for pid in workers), 15, "serve's processes to end")
     assert list(temp.iterdir()) == [], "serve removes its own folder"
     assert leftovers(root) == []
 
