@@ -185,15 +185,17 @@ def language_families(own: Iterable[str], source: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*own, *source]))
 
 
-# Font files' characters and digests, by (path, modification time, size): a replaced font is read again.
-_COVERAGE: dict[tuple[str, int, int], frozenset[int]] = {}
-_DIGESTS: dict[tuple[str, int, int], str] = {}
+# Font files' characters and digests, by what identifies a version of a file: a replaced font is read again.
+_FileKey = tuple[str, int, int, int, int, int]
+_COVERAGE: dict[_FileKey, frozenset[int]] = {}
+_DIGESTS: dict[_FileKey, str] = {}
 
 
-def _file_key(path: str) -> tuple[str, int, int]:
-    """What identifies a version of a file: its path, modification time and size."""
+def _file_key(path: str) -> _FileKey:
+    """What identifies a version of a file: its path, device and inode, size, modification and change times
+    (a file rewritten in place, even with its old modification time put back, has a new change time)."""
     info = os.stat(path)
-    return path, info.st_mtime_ns, info.st_size
+    return path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def font_coverage(path: str) -> frozenset[int]:

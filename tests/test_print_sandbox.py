@@ -405,3 +405,54 @@ def test_key_follows_every_file_the_renderer_may_load(model: Model, tmp_path: Pa
     for one, two in ((before, added), (added, changed), (changed, logo)):
         assert not set(one) & set(two)
     assert hidden == logo
+
+
+@pytest.mark.slow
+def test_documents_are_reused_only_while_what_they_are_made_from_is_the_same(
+    model: Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """render_print's memo: called again with nothing changed it renders nothing and gives the same jobs; a changed
+    template (also one behind a symbolic link), text or site address gives new documents; a font file rewritten
+    in place, its modification time put back, is read again."""
+    import shutil
+
+    from carepath.model import Text
+    from carepath.render import print_kit
+
+    english = replace(model, toolkits=model.toolkits[:1])
+    root = tmp_path / "toolkit"
+    shutil.copytree(ROOT / "print", root / "print")
+    shutil.copytree(ROOT / "content" / "en" / "pages", root / "content" / "en" / "pages")
+    memo = tmp_path / "memo"
+    rendered: list[int] = []
+    documents = print_kit._documents
+    monkeypatch.setattr(print_kit, "_documents", lambda *args: rendered.append(1) or documents(*args))
+
+    def jobs(toolkit: Model, site_url: str | None = SITE_URL) -> list[tuple[str, ...]]:
+        rendered.clear()
+        made = render_print(toolkit, root, site_url, memo=memo)
+        return [(job.path, job.html, job.key, *made.warnings) for job in made]
+
+    first = jobs(english)
+    assert rendered and jobs(english) == first and not rendered  # the second time: from the memo
+    template = root / "print" / "templates" / "signs.html.j2"
+    source = template.read_text(encoding="utf-8")
+    template.write_text(source.replace("{% block content %}", "{% block content %}MEMO-1", 1), encoding="utf-8")
+    assert any("MEMO-1" in html for _, html, *_ in jobs(english)) and rendered
+    outside = tmp_path / "signs.html.j2"  # a template behind a link: Jinja follows it, so must the key
+    outside.write_text(source.replace("{% block content %}", "{% block content %}MEMO-2", 1), encoding="utf-8")
+    template.unlink()
+    template.symlink_to(outside)
+    assert any("MEMO-2" in html for _, html, *_ in jobs(english)) and rendered
+    outside.write_text(source.replace("{% block content %}", "{% block content %}MEMO-3", 1), encoding="utf-8")
+    assert any("MEMO-3" in html for _, html, *_ in jobs(english)) and rendered
+    retitled = replace(english, toolkits=[replace(english.toolkits[0], title=Text("MEMO-4", "en"))])
+    assert all("MEMO-4" in html for _, html, *_ in jobs(retitled)) and rendered
+    assert any("not an http(s) address" in str(job[3:]) for job in jobs(english, "toolkit.riverside.example"))
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"a" * 100)
+    digest = print_kit.PrintMemo(memo).font_digests([str(font)])
+    before = font.stat()
+    font.write_bytes(b"b" * 100)
+    os.utime(font, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert print_kit.PrintMemo(memo).font_digests([str(font)]) != digest

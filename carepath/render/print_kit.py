@@ -1,19 +1,27 @@
 """Render stage (print): the print kit of every language as HTML documents for WeasyPrint.
 
 Per language and paper size: one handout per topic, the booklet of the whole toolkit and a sheet of pocket
-cards. Pure: it reads templates, stylesheets and fonts, and writes nothing. carepath.write.pdf makes the PDFs.
+cards. It reads templates, stylesheets and fonts, and writes nothing but its own cache: the documents of the last
+few toolkits it rendered, under a key over everything they are made from, so that a build with nothing changed
+does not render them again (PrintMemo). carepath.write.pdf makes the PDFs.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import html.parser
 import importlib.metadata
+import json
 import os
+import pickle
 import re
 import stat
+import sys
+import tempfile
 import xml.etree.ElementTree as etree
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,16 +144,170 @@ def servable_files(folder: Path, root: Path) -> list[tuple[str, str]]:
     return found
 
 
-def job_key(html: str, files: Iterable[tuple[str, str]], fonts: Iterable[Path]) -> str:
-    """A sha256 over everything that decides a PDF's bytes: the HTML, each file it may load, its fonts."""
+def job_key(html: str, files: Iterable[tuple[str, str]], font_digests: Iterable[str]) -> str:
+    """A sha256 over everything that decides a PDF's bytes: the HTML, each file it may load, its fonts' bytes
+    (their sha256, from font_digests)."""
     digest = hashlib.sha256()
     for part in (f"carepath-print {PIPELINE_VERSION}", f"weasyprint {weasyprint_version()}", html):
         digest.update(part.encode("utf-8") + b"\0")
     for name, sha in files:  # (name, sha256) from servable_files, and the allow-list's folders with ""
         digest.update(name.encode("utf-8") + b"\0" + sha.encode("ascii") + b"\0")
-    for font in fonts:
-        digest.update(file_digest(font).encode("ascii") + b"\0")
+    for font in font_digests:
+        digest.update(font.encode("ascii") + b"\0")
     return digest.hexdigest()
+
+
+# --- The memo: documents already rendered -------------------------------------------------------------------
+
+MEMO_VERSION = "1"  # bump when what a memo holds changes
+MEMO_KEEP = 8  # memos kept: the toolkits (and versions of them) built last
+MEMO_SUFFIX = ".json.z"  # JSON, compressed with zlib (a tenth of the size: HTML repeats itself)
+FONT_DIGESTS = "font-digests.json"  # sha256 of font files, by what identifies a version of a file
+
+
+def default_memo_folder(root: Path) -> Path:
+    """Where render_print keeps its memo: beside the PDF cache (CAREPATH_CACHE_DIR, else .carepath/cache/)."""
+    return Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache") / "print"
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A sha256 over carepath's own files (code, data, schemas) and the installed distributions: the documents
+    are a function of these too. Once per process."""
+    digest = hashlib.sha256(f"{sys.version}\0{PIPELINE_VERSION}\0{MEMO_VERSION}".encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for entry in dict.fromkeys(sys.path):  # every installed library's name and version (its dist-info folder)
+        try:
+            names = sorted(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info", ".egg-link")))
+        except OSError:
+            continue
+        digest.update(f"{entry}\0{names}\0".encode())
+    return digest.hexdigest()
+
+
+def _file_identity(path: str) -> str:
+    """What identifies one version of a file without reading it: replacing or rewriting it changes one of these."""
+    info = os.stat(path)
+    return f"{path}\0{info.st_dev}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+
+
+def _tree_digest(folder: Path, contents: bool) -> str:
+    """A sha256 over everything under `folder`, hidden files and symbolic links included: for the memo's key,
+    not the sandbox (see servable_files). With `contents`, each file's bytes, links followed (what Jinja's
+    loader reads); else each entry's name and kind, and each link's target."""
+    digest = hashlib.sha256()
+    seen: set[tuple[int, int]] = set()
+    for base, dirs, files in os.walk(folder, followlinks=contents):
+        info = os.stat(base)
+        if (info.st_dev, info.st_ino) in seen:  # a link back up the tree
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        dirs.sort()
+        for name in [*sorted(files), *dirs]:
+            path = Path(base) / name
+            where = path.relative_to(folder).as_posix().encode()
+            try:
+                if path.is_symlink() and not contents:
+                    digest.update(b"L" + where + b"\0" + os.readlink(path).encode() + b"\0")
+                elif path.is_file():
+                    digest.update(b"F" + where + b"\0" + (
+                        hashlib.sha256(path.read_bytes()).digest() if contents else b""))
+                else:
+                    digest.update(b"D" + where + b"\0")
+            except OSError:
+                digest.update(b"E" + where + b"\0")
+    return digest.hexdigest()
+
+
+class PrintMemo:
+    """The documents render_print made from the same inputs before, and the sha256 of font files.
+
+    A memo is a compressed JSON file named by a sha256 over everything the documents are made from (_memo_key); it
+    is written whole or not at all, a damaged one is rendered again, and only the MEMO_KEEP used last are kept.
+    The font digests are keyed by path, device, inode, size and modification and change times: a font file
+    replaced or rewritten is read again.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def load(self, key: str) -> dict[str, Any] | None:
+        """The memo of `key`, or None."""
+        if self.folder is None:
+            return None
+        path = self.folder / f"{key}{MEMO_SUFFIX}"
+        try:
+            data = json.loads(zlib.decompress(path.read_bytes()))
+            os.utime(path)  # used: kept longer
+        except (OSError, ValueError, zlib.error):
+            return None
+        return data if isinstance(data, dict) and data.get("key") == key else None
+
+    def store(self, key: str, data: dict[str, Any]) -> None:
+        """Keep `data` as the memo of `key`; forget the oldest. A cache: failing to write it is no error."""
+        if self.folder is None:
+            return
+        try:
+            text = json.dumps({**data, "key": key}, ensure_ascii=False)
+            self._write(self.folder / f"{key}{MEMO_SUFFIX}", zlib.compress(text.encode("utf-8"), 1))
+            memos = sorted(self.folder.glob(f"*{MEMO_SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for old in memos[MEMO_KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def font_digests(self, paths: Iterable[str]) -> dict[str, str]:
+        """The sha256 of each font file, read only for a version of a file not seen before."""
+        known: dict[str, str] = {}
+        file = self.folder / FONT_DIGESTS if self.folder is not None else None
+        if file is not None:
+            try:
+                loaded = json.loads(file.read_text(encoding="utf-8"))
+                known = {k: v for k, v in loaded.items() if isinstance(v, str)} if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                pass
+        found: dict[str, str] = {}
+        new = False
+        for path in dict.fromkeys(paths):
+            identity = _file_identity(path)
+            if identity not in known:
+                known[identity], new = file_digest(Path(path)), True
+            found[path] = known[identity]
+        if new and file is not None:
+            live = set(map(_file_identity, found))  # and those of other toolkits, while they still exist
+            for identity in list(known):
+                if identity not in live and not _still(identity):
+                    del known[identity]
+            try:
+                self._write(file, json.dumps(known, sort_keys=True).encode("utf-8"))
+            except OSError:
+                pass
+        return found
+
+    def _write(self, target: Path, data: bytes) -> None:
+        """Write a file whole or not at all (a temporary file renamed), so that readers never see half of it."""
+        assert self.folder is not None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+def _still(identity: str) -> bool:
+    """Whether the file a font digest was recorded for is still that version."""
+    try:
+        return _file_identity(identity.split("\0", 1)[0]) == identity
+    except OSError:
+        return False
 
 
 # --- QR codes and web addresses -------------------------------------------------------------------
@@ -166,8 +328,12 @@ def page_url(site_url: str, toolkit: LocalizedToolkit, file: str | None = None) 
     return f"{site_url}{locale_prefix(toolkit)}{f'{file}.html' if file else ''}"
 
 
+@functools.lru_cache(maxsize=256)
 def qr_code(url: str) -> QrCode:
-    """A QR code of `url` as inline SVG: medium error correction survives a worn or smudged print."""
+    """A QR code of `url` as inline SVG: medium error correction survives a worn or smudged print.
+
+    Made once per address (the A4 and Letter versions of a handout share one): segno takes a while per code.
+    """
     code = segno.make(url, error="m", boost_error=False)
     # The <title> becomes the figure's alternative text in the tagged PDF; the size comes from print.css.
     svg = code.svg_inline(scale=1, border=4, omitsize=True, title=url, svgclass="cp-qr-code", lineclass=None)
@@ -465,19 +631,17 @@ def _quoted(ctx: Context, value: object) -> Markup:
 
 def render_print(
     model: Model, root: Path, site_url: str | None = None, settings: dict[str, Any] | None = None,
-    fonts: FontCatalog | None = None,
+    fonts: FontCatalog | None = None, memo: Path | None = None,
 ) -> PrintJobs:
     """Every PDF of the print kit as an HTML document with its fonts and cache key, and warnings.
 
     Per language and paper: the handouts (HANDOUTS), the booklet and the pocket cards. With `site_url`
     (mkdocs.yml's), each has a QR code of the same page in the same language online; without, none
-    and a warning.
+    and a warning. `memo`: the folder of the memo (PrintMemo), default_memo_folder(root) if None: documents
+    made before from the same model, templates, files, fonts, settings, carepath and libraries are reused.
     """
     folder = root / "print"
     catalog = fonts or FontCatalog(folder / "fonts")  # the build's, or one for this call: never a stale font
-    env = make_environment(folder / "templates", html=True)
-    env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id, ui_with=ui_with)
-    env.filters.update(list_of=_list_of, semicolons=_semicolons, quoted=_quoted)
     # Real paths, so that the fetcher's "no symbolic link on the way" holds above the toolkit too; print/
     # itself is not resolved: if it is a link, the fetcher refuses everything under it.
     real_root = root.resolve()
@@ -485,22 +649,109 @@ def render_print(
     # The files each allowed folder holds, read once per call: the cache key must follow every one.
     served: dict[str, list[tuple[str, str]]] = {}
     online, warnings = checked_site_url(site_url)
-    jobs = PrintJobs()
+    plans: list[_Plan] = []
     for toolkit in model.toolkits:
         families = job_families(toolkit)
         faces = [face for family in families for face in family_faces(family, catalog)]
-        font_paths = tuple(dict.fromkeys(str(face.path) for face in faces))
-        home = page_url(online, toolkit) if online else None
-        chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages)}
         # print/ (CSS, icons), the free pages' images in this language and the source language (pages that
         # fell back), and the exact font files: nothing else (carepath.write.fetch).
         page_langs = dict.fromkeys([toolkit.locale.tag, toolkit.source.tag, *(page.lang for page in toolkit.pages)])
-        folders = ["print", *(f"content/{lang}/pages" for lang in page_langs)]
+        folders = ("print", *(f"content/{lang}/pages" for lang in page_langs))
         for name in folders:
             if name not in served:
                 served[name] = [(f"{name}/", ""), *servable_files(real_root / name, real_root)]
-        allowed = (*(f"{real_root / name}/" for name in folders), *font_paths)
-        files = [entry for name in folders for entry in served[name]]
+        plans.append(_Plan(toolkit, families, faces, folders))
+    store = PrintMemo(memo or default_memo_folder(root))
+    key = _memo_key(model, real_root, (site_url, online, list(warnings)), settings, plans, served)
+    digests = store.font_digests(path for plan in plans for path in plan.font_paths)
+    remembered = store.load(key) if key else None
+    if remembered is not None:
+        try:
+            return _jobs(remembered, base_url, served, digests)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a memo of another shape: made again below
+    documents = _documents(plans, folder, real_root, online, settings, warnings)
+    jobs = _jobs(documents, base_url, served, digests)
+    if key:
+        store.store(key, documents)
+    return jobs
+
+
+def _jobs(
+    documents: dict[str, Any], base_url: str, served: dict[str, list[tuple[str, str]]], digests: dict[str, str],
+) -> PrintJobs:
+    """The print jobs of rendered documents (_documents), each with its cache key over the files it may load
+    (`served`, by folder) and its fonts' bytes (`digests`, by path)."""
+    jobs = PrintJobs()
+    for document in documents["jobs"]:
+        html, fonts_used = str(document["html"]), tuple(map(str, document["fonts"]))
+        files = [entry for name in document["folders"] for entry in served[name]]
+        jobs.append(PrintJob(
+            path=str(document["path"]), html=html, base_url=base_url, lang=str(document["lang"]), fonts=fonts_used,
+            key=job_key(html, files, (digests[font] for font in fonts_used)), kind=str(document["kind"]),
+            paper=str(document["paper"]), url=document["url"], allowed=tuple(map(str, document["allowed"])),
+        ))
+    jobs.warnings[:] = list(dict.fromkeys(map(str, documents["warnings"])))  # a page left untranslated: in 2 booklets
+    return jobs
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the print kit of one language is made with: its fonts and the folders its PDFs may load from."""
+
+    toolkit: LocalizedToolkit
+    families: list[str]
+    faces: list[FontFace]
+    folders: tuple[str, ...]  # relative to the toolkit's root: print, content/<tag>/pages...
+
+    @property
+    def font_paths(self) -> tuple[str, ...]:
+        """The font files, each once."""
+        return tuple(dict.fromkeys(str(face.path) for face in self.faces))
+
+
+def _memo_key(
+    model: Model, root: Path, site: tuple[str | None, str | None, list[str]], settings: dict[str, Any] | None,
+    plans: list[_Plan], served: dict[str, list[tuple[str, str]]],
+) -> str | None:
+    """A sha256 over everything the documents are made from, or None when it cannot be made (no memo then).
+
+    The model (every text and fact, pickled), the templates (print/templates/), what the free pages' folders hold
+    (each file's sha256 from `served`, and every entry's name: a picture's place, kind and publishability decide
+    the booklet's <img>), the font faces, the settings and site address, the toolkit's place (the documents name
+    their files by absolute path), and carepath and its libraries (_code_digest). `site`: mkdocs.yml's site_url,
+    the address used and the warnings about it.
+    """
+    try:
+        digest = hashlib.sha256(_code_digest().encode())
+        digest.update(pickle.dumps(model, protocol=5))
+        digest.update(json.dumps([str(root), site, settings], sort_keys=True, default=repr).encode())
+        for plan in plans:
+            digest.update(json.dumps([plan.families, plan.folders, [
+                (face.family, str(face.path), face.style, face.weight) for face in plan.faces
+            ]]).encode())
+        digest.update(f"templates\0{_tree_digest(root / 'print' / 'templates', contents=True)}\0".encode())
+        for name in dict.fromkeys(name for plan in plans for name in plan.folders if name != "print"):
+            digest.update(f"{name}\0{_tree_digest(root / name, contents=False)}\0{served[name]}\0".encode())
+    except Exception:  # a model that does not pickle, a folder that cannot be read: render, without memo
+        return None
+    return digest.hexdigest()
+
+
+def _documents(
+    plans: list[_Plan], folder: Path, real_root: Path, online: str | None, settings: dict[str, Any] | None,
+    warnings: list[str],
+) -> dict[str, Any]:
+    """Render every document: {"jobs": [what each PrintJob holds but its key and base URL], "warnings": [...]}."""
+    env = make_environment(folder / "templates", html=True)
+    env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id, ui_with=ui_with)
+    env.filters.update(list_of=_list_of, semicolons=_semicolons, quoted=_quoted)
+    rendered: list[dict[str, Any]] = []
+    for plan in plans:
+        toolkit, font_paths = plan.toolkit, plan.font_paths
+        home = page_url(online, toolkit) if online else None
+        chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages)}
+        allowed = (*(f"{real_root / name}/" for name in plan.folders), *font_paths)
         documents: list[tuple[str, str, str, str | None, dict[str, object]]] = []
         for topic in HANDOUTS:
             url = page_url(online, toolkit, TOPIC_FILES[topic]) if online else None
@@ -519,13 +770,11 @@ def render_print(
                               {"paper": paper, "services": services}))
         for path, kind, template, url, context in documents:
             html = smart_quotes(env.get_template(template).render(
-                toolkit=toolkit, font_faces=faces, font_families=families,
+                toolkit=toolkit, font_faces=plan.faces, font_families=plan.families,
                 qr=qr_code(url) if url else None, **context,
             ), toolkit.locale.tag)
-            jobs.append(PrintJob(
-                path=path, html=html, base_url=base_url, lang=toolkit.locale.tag, fonts=font_paths,
-                key=job_key(html, files, (Path(p) for p in font_paths)),
-                kind=kind, paper=str(context["paper"]), url=url, allowed=allowed,
-            ))
-    jobs.warnings[:] = list(dict.fromkeys(warnings))  # a page left untranslated is in several booklets
-    return jobs
+            rendered.append({
+                "path": path, "html": html, "lang": toolkit.locale.tag, "fonts": list(font_paths), "kind": kind,
+                "paper": str(context["paper"]), "url": url, "allowed": list(allowed), "folders": list(plan.folders),
+            })
+    return {"jobs": rendered, "warnings": list(warnings)}

@@ -4,6 +4,9 @@ Content is untrusted and CI builds it with secrets around, while WeasyPrint's ow
 http:, https:, ftp: or data: address a page names. SandboxFetcher serves a file only when its path, with
 no '..', no symbolic link anywhere and no hidden part, lies inside the folders or is one of the files the
 job allows; anything else is refused and recorded, and carepath.write.pdf fails the job with the refusals.
+
+WeasyPrint is imported only when SandboxFetcher is first used (importing it costs half a second, and every
+command imports this module for ResourceRefused): the class is made then, from the policy in Sandbox.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ import mimetypes
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib import request
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Inline images are data, not a way out: whatever an SVG among them refers to comes back through this fetcher.
 # image/svg+xml is kept because the pocket cards draw their cut marks as an inline SVG (cards.html.j2).
@@ -59,8 +65,9 @@ def _media_type(url: str) -> str:
     return header.split(";")[0].strip().lower() or "text/plain"
 
 
-class SandboxFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that serves only allowed regular files and inline images; records the rest.
+class Sandbox:
+    """The policy of SandboxFetcher, the WeasyPrint URL fetcher that serves only allowed regular files and inline
+    images and records the rest; SandboxFetcher is this class on WeasyPrint's URLFetcher.
 
     `allowed`: absolute paths; one ending in '/' is a folder (everything under it), else one exact file.
     WeasyPrint catches a fetcher's errors and carries on with a blank, so every refusal is also kept in
@@ -140,7 +147,7 @@ class SandboxFetcher(URLFetcher):
         data = self._read(url, path)
         self.served.append(path)
         content_type = mimetypes.guess_type(path, strict=False)[0] or "application/octet-stream"
-        return URLFetcherResponse(Path(path).as_uri(), data, {"Content-Type": content_type})
+        return self._response(Path(path).as_uri(), data, content_type)
 
     def _read(self, url: str, path: str) -> bytes:
         """A regular file's bytes, opened one folder at a time so that no symbolic link is ever followed."""
@@ -182,6 +189,13 @@ class SandboxFetcher(URLFetcher):
             raise self._refuse(url, f"larger than {self.max_bytes // (1024 * 1024)} MB")
         return data
 
+    @staticmethod
+    def _response(url: str, data: bytes, content_type: str) -> URLFetcherResponse:
+        """WeasyPrint's response for data served."""
+        from weasyprint.urls import URLFetcherResponse
+
+        return URLFetcherResponse(url, data, {"Content-Type": content_type})
+
     def _data(self, url: str) -> URLFetcherResponse:
         """An inline image of an allowed type, decoded; any other data: URL is refused."""
         media_type = _media_type(url)
@@ -196,4 +210,26 @@ class SandboxFetcher(URLFetcher):
                 data = base64.b64decode(b"".join(data.split()), validate=True)
             except (binascii.Error, ValueError):
                 raise self._refuse(url, "a data: URL whose base64 does not decode") from None
-        return URLFetcherResponse(url, data, {"Content-Type": media_type})
+        return self._response(url, data, media_type)
+
+
+if TYPE_CHECKING:
+    class SandboxFetcher(Sandbox, URLFetcher):
+        """Sandbox as a WeasyPrint URL fetcher (made at first use, see below)."""
+
+_MADE: dict[str, type] = {}
+_MAKING = threading.Lock()
+
+
+def __getattr__(name: str) -> Any:
+    """SandboxFetcher, made (and WeasyPrint imported) when it is first asked for."""
+    if name != "SandboxFetcher":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    with _MAKING:
+        if name not in _MADE:
+            from weasyprint.urls import URLFetcher
+
+            # Sandbox first: its __init__ and fetch replace URLFetcher's (no handler, nothing but the sandbox).
+            _MADE[name] = type(name, (Sandbox, URLFetcher), {"__doc__": Sandbox.__doc__, "__module__": __name__})
+            globals()[name] = _MADE[name]
+    return _MADE[name]

@@ -10,7 +10,8 @@ from urllib.parse import urljoin
 
 from carepath.fonts import font_coverage, ignorable
 from carepath.render.print_kit import PrintJob
-from carepath.write.fetch import ResourceRefused, SandboxFetcher
+from carepath.write import fetch
+from carepath.write.fetch import ResourceRefused
 
 # --- Glyph coverage -------------------------------------------------------------------------------
 
@@ -68,7 +69,7 @@ def _css_strings(css: str) -> list[str]:
 def _linked_css(job: PrintJob, hrefs: list[str]) -> list[str]:
     """The text of the job's stylesheets, read through the PDF's own sandbox (what it may not load is skipped:
     rendering then fails on it with the reason)."""
-    fetcher = SandboxFetcher(job.allowed, job.path)
+    fetcher = fetch.SandboxFetcher(job.allowed, job.path)  # imports WeasyPrint: only here, not with this module
     sheets = []
     for href in hrefs:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urljoin
 
 from carepath.render.print_kit import PrintJob
@@ -67,8 +69,71 @@ def _fontconfig_file(cache_dir: Path) -> Path:
     return path
 
 
-def _init_worker(fontconfig_file: str, parent: int) -> None:
-    """Prepare a worker process: tie it to its build, isolate fontconfig before WeasyPrint first loads it."""
+class _SavedFont:
+    """What fontTools' instancer returns, as WeasyPrint uses it (`.save(file)`), made from bytes saved before;
+    anything else asked of it is asked of the font those bytes are."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def save(self, file: BinaryIO) -> None:
+        """Write the font's bytes, as TTFont.save does."""
+        file.write(self.data)
+
+    def __getattr__(self, name: str) -> Any:
+        from fontTools.ttLib import TTFont
+
+        font = self.__dict__.get("_font")
+        if font is None:
+            font = self.__dict__["_font"] = TTFont(io.BytesIO(self.data))
+        return getattr(font, name)
+
+
+def _share_font_instances(folder: Path) -> None:
+    """Have WeasyPrint turn a variable font into the static one of a document's weight once per build, not once
+    per PDF: its fontTools instancer (a tenth of a PDF's time) is given a cache on disk, shared by the workers
+    and builds, keyed by the sha256 of the subset font it is given, the axis values, fontTools' version and the
+    font timestamp (SOURCE_DATE_EPOCH). The A4 and Letter versions of a document use the same glyphs, and so do
+    most PDFs of a build after an edit. Any surprise: WeasyPrint's own instancer, as if nothing was done."""
+    try:
+        import fontTools
+        from weasyprint.pdf import fonts
+    except ImportError:
+        return
+    instancer = getattr(fonts, "instantiateVariableFont", None)
+    if instancer is None or getattr(instancer, "carepath_cached", False):
+        return
+    stamp = f"fontTools {fontTools.version} SOURCE_DATE_EPOCH {os.environ.get('SOURCE_DATE_EPOCH')}"
+
+    def cached(font: Any, variations: dict[str, float], **options: Any) -> Any:
+        """The instancer, through the cache, for the one call WeasyPrint makes (a font read from bytes)."""
+        reader = getattr(font, "reader", None)
+        source = getattr(getattr(reader, "file", None), "getvalue", None)
+        data = source() if callable(source) else None
+        if options != {"static": True} or not isinstance(data, bytes) or data[:4] == b"ttcf":
+            return instancer(font, variations, **options)  # a collection's bytes would not say which font
+        digest = hashlib.sha256(data)
+        digest.update(json.dumps([stamp, sorted(variations.items())]).encode())
+        target = folder / f"{digest.hexdigest()}.ttf"
+        try:
+            return _SavedFont(target.read_bytes())
+        except OSError:
+            pass
+        out = io.BytesIO()
+        instancer(font, variations, **options).save(out)
+        try:
+            _atomic_write(target, out.getvalue())
+        except OSError:
+            pass  # a cache: the PDF does not need it
+        return _SavedFont(out.getvalue())
+
+    cached.carepath_cached = True  # type: ignore[attr-defined]
+    fonts.instantiateVariableFont = cached
+
+
+def _init_worker(fontconfig_file: str, parent: int, font_cache: str | None = None) -> None:
+    """Prepare a worker process: tie it to its build, isolate fontconfig before WeasyPrint first loads it;
+    `font_cache`: the folder of static fonts made from variable ones (_share_font_instances)."""
     die_with(parent)
     # Ctrl-C reaches the whole process group: the build stops its workers itself, without a traceback from each
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -80,6 +145,9 @@ def _init_worker(fontconfig_file: str, parent: int) -> None:
     warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
     warnings.filterwarnings("ignore", message="FontConfig cannot load default config file")
     import weasyprint  # noqa: F401  (import once per worker, not once per PDF)
+
+    if font_cache:
+        _share_font_instances(Path(font_cache))
 
 
 def _attachment_links(html: HTML) -> list[str]:
@@ -209,7 +277,8 @@ def write_pdfs(
         # Workers only render and hand the bytes back: one killed mid-PDF leaves nothing behind.
         pool = ProcessPoolExecutor(
             max_workers=count, mp_context=context,
-            initializer=_init_worker, initargs=(str(_fontconfig_file(cache_dir)), os.getpid()),
+            initializer=_init_worker,
+            initargs=(str(_fontconfig_file(cache_dir)), os.getpid(), str(cache_dir / "font-instances")),
         )
         futures: dict[Future[tuple[bytes, int]], list[PrintJob]] = {}
         try:
