@@ -5,6 +5,7 @@ Shared by the load stage (a character YAML refuses) and the checks (every file's
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -12,6 +13,7 @@ import unicodedata
 from carepath.messages import fragment, problem
 from carepath.problems import Problem
 
+NEWLINE = re.compile("\n")
 # Characters that change the direction text is shown in: embeddings, overrides and isolates.
 BIDI = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 ZWNJ, ZWJ = 0x200C, 0x200D
@@ -25,6 +27,9 @@ CONTROL = frozenset([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(
 # Lone surrogates: not characters at all; an escape like "\ud800" would crash any writer of the text.
 SURROGATES = frozenset(range(0xD800, 0xE000))
 HIDDEN = BIDI | INVISIBLE | CONTROL | SURROGATES
+# The same characters as one pattern: a file is searched by the regular expression engine, not character by
+# character in Python (a check runs after every edit in `serve`).
+HIDDEN_CHARACTER = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(HIDDEN)) + "]")
 # Scripts in which ZWNJ/ZWJ between two letters change how the letters join (Arabic, Persian, Indic...).
 JOINING_SCRIPTS = (
     "ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA",
@@ -85,18 +90,12 @@ class Lines:
 
     def __init__(self, text: str, first_line: int = 1) -> None:
         """Note where each line of `text` starts."""
-        self.starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+        self.starts = [0, *(match.end() for match in NEWLINE.finditer(text))]
         self.first_line = first_line
 
     def at(self, offset: int) -> tuple[int, int]:
         """The line and column of `offset`."""
-        low, high = 0, len(self.starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
+        low = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         return self.first_line + low, offset - self.starts[low] + 1
 
     def offset(self, line: int, column: int) -> int:
@@ -113,9 +112,9 @@ def hidden_characters(text: str, file: str, yaml_escapes: bool = False) -> list[
     """The hidden characters of `text` (the first MAX_HIDDEN_PER_FILE), as themselves, entities or YAML escapes."""
     problems: list[Problem] = []
     lines = Lines(text)
-    for offset, char in enumerate(text):
-        code = ord(char)
-        if code not in HIDDEN or (offset == 0 and code == 0xFEFF):
+    for found in HIDDEN_CHARACTER.finditer(text):
+        offset, code = found.start(), ord(found.group())
+        if offset == 0 and code == 0xFEFF:
             continue
         before, after = text[offset - 1:offset], text[offset + 1:offset + 2]
         if not joiner_needed(code, before, after):

@@ -7,6 +7,7 @@ import gzip
 import http.server
 import os
 import queue
+import re
 import shutil
 import sys
 import threading
@@ -15,7 +16,14 @@ from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+from conftest import LOCALES, NOTES, ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
@@ -31,6 +39,10 @@ COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "appl
 # a phone: 360 CSS pixels wide
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
+# axe-core impacts that fail a test
+BLOCKING = ("serious", "critical")
+# what Material for MkDocs keeps in the browser: the reader's own theme preferences, nothing read
+THEME_PREFERENCES = re.compile(r"\.(__palette|__tabs|__consent|__announce)$")
 
 
 class BrowserPool:
@@ -291,3 +303,46 @@ FOCUS = """async () => {
 PHONE_LINKS = """() => [...document.querySelectorAll('a[href^="tel:"], a[href^="sms:"]')].map(a => ({
   href: a.getAttribute('href'), text: a.textContent.trim(), label: a.getAttribute('aria-label') || '',
 }))"""
+
+
+def locale_of(relative: str) -> str:
+    """The language of a built page from its path (the source language lives at the root)."""
+    first = relative.split("/", 1)[0] + "/"
+    return next((tag for tag, prefix in LOCALES.items() if prefix and prefix == first), "en")
+
+
+def ui(tag: str, key: str) -> str:
+    """An interface string of a language as locales/ has it, or English's."""
+    for source in (tag, "en"):
+        value = (yaml.safe_load((ROOT / f"locales/{source}.yml").read_text(encoding="utf-8"))["ui"] or {}).get(key)
+        if value:
+            return str(value)
+    raise KeyError(key)
+
+
+def report(request: pytest.FixtureRequest, lines: list[str]) -> None:
+    """Lines for the terminal, shown at the end of the run whatever pytest captures (conftest.NOTES)."""
+    NOTES.extend(lines)
+
+
+def new_context(browser: Browser, viewport: dict[str, int] = DESKTOP, **options: Any) -> BrowserContext:
+    """A fresh browser profile (empty cache) that records CSP violations on every page."""
+    context = browser.new_context(viewport=viewport, **options)
+    context.add_init_script(RECORDER)
+    return context
+
+
+def set_text_size(context: BrowserContext, page: Page, percent: int) -> None:
+    """Set the browser's text size, as a reader's text-zoom setting does (100 = 16 px)."""
+    session = context.new_cdp_session(page)
+    session.send("Page.setFontSizes", {"fontSizes": {"standard": 16 * percent // 100, "fixed": 13 * percent // 100}})
+    session.detach()
+
+
+CHROMIUM = chromium_path()
+
+
+def skip_without_chromium() -> None:
+    """Skip the calling test module on a machine without Chromium (never on CI, where a missing one fails)."""
+    if CHROMIUM is None and not os.environ.get("CI"):
+        pytest.skip("no Chromium: `apt-get install chromium` (or set $CHROMIUM)", allow_module_level=True)

@@ -132,11 +132,23 @@ def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 SLOW_FIXTURES = {"printed", "new_languages", "browser", "browsers", "host", "audits", "exit_hosts"}
 
 
+# The test files that take longest, longest first (measured with --durations on two cores). pytest-xdist hands out
+# whole files in collection order (pyproject.toml: --dist loadfile --no-loadscope-reorder), each to the first process
+# that is nearly done with its last: longest first, the two processes finish close together. A browser file waits on
+# Chromium more than it computes, so each is paired with a file that computes.
+LONGEST_FIRST = (
+    "test_browser.py", "test_print.py", "test_reader.py", "test_check.py", "test_attacks.py", "test_localize.py",
+    "test_write.py", "test_shard.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark slow every test that uses a slow fixture."""
+    """Mark slow every test that uses a slow fixture; put the longest files first."""
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file keeps its own order
 
 
 _HOLDING = [0]  # how deep this process is in rendering_alone
@@ -219,6 +231,56 @@ def build_site_unchecked(root: Path, out: Path) -> Path:
     statuses = all_status(sources, root)
     model = build_model(sources, {s.tag: outdated_keys(s) for s in statuses})
     return _write_site(sources, model, statuses, root, out)
+
+
+# --- Browsers (tests/browser.py has the helpers; playwright is imported only by the tests that use one) ---------
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, started once for the module that asks for it."""
+    from browser import CHROMIUM_ARGS, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    assert executable, "no Chromium: `apt-get install chromium` (or set $CHROMIUM)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def host(example: Built) -> Iterator[Any]:
+    """The example site served from 127.0.0.1."""
+    from browser import StaticHost
+
+    served = StaticHost(example.site)
+    yield served
+    served.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """axe-core's script."""
+    from browser import axe_script
+
+    return axe_script().read_text(encoding="utf-8")
+
+
+# Browsers side by side for the tests that visit many pages (see browser.BrowserPool).
+BROWSERS = int(os.environ.get("CAREPATH_BROWSERS") or 2)
+
+
+@pytest.fixture(scope="module")
+def browsers() -> Iterator[Any]:
+    """BROWSERS headless Chromium browsers, each in a thread of its own, for the whole module."""
+    from browser import CHROMIUM_ARGS, BrowserPool, chromium_path
+
+    executable = chromium_path()
+    assert executable, "no Chromium: `apt-get install chromium` (or set $CHROMIUM)"
+    pool = BrowserPool(BROWSERS, executable, CHROMIUM_ARGS)
+    yield pool
+    pool.close()
 
 
 # --- How many PDFs a session renders -------------------------------------------------------------------------

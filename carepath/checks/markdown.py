@@ -37,6 +37,7 @@ from carepath.markup import (
     RESERVED_ID,
     TAG_ATTRIBUTES,
     converter,
+    extensions,
 )
 from carepath.messages import FRAGMENTS, fragment, problem
 from carepath.problems import Problem
@@ -54,10 +55,19 @@ SAFE_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|avif);", re.I)
 LOOKS_LIKE_SITE = re.compile(r"^(www\.|[\w-]+\.(org|com|net|gov|edu|int|info)\b)", re.I)
 
 
-def markdown_for(sources: Sources) -> markdown.Markdown:
-    """The Markdown converter the site and the print kit use: MkDocs' extensions plus mkdocs.yml's allowed ones."""
+@dataclass(frozen=True)
+class Converter:
+    """The Markdown converter the site and the print kit use, and a key naming its extensions and options."""
+
+    md: markdown.Markdown
+    key: str
+
+
+def markdown_for(sources: Sources) -> Converter:
+    """The converter of mkdocs.yml's settings: MkDocs' extensions plus its allowed ones."""
     data = sources.settings.data if sources.settings is not None else {}
-    return converter(data if isinstance(data, dict) else {})
+    config = data if isinstance(data, dict) else {}
+    return Converter(converter(config), repr(extensions(config)))
 
 
 def needles(url: str) -> tuple[str, ...]:
@@ -66,7 +76,7 @@ def needles(url: str) -> tuple[str, ...]:
     return (url, url.removeprefix("mailto:"), rest if len(rest) >= 6 else "")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Element:
     """Something found in rendered HTML: a link or image to check, or an unsafe construct."""
 
@@ -181,14 +191,32 @@ class Rendered:
     elements: list[tuple[Element, int, int]]
 
 
-def render(md: markdown.Markdown, text: str, raw: Source, start: int) -> Rendered:
+# What a text renders to, by converter and text: `serve` checks again after each edit, and a check of a
+# toolkit renders each unchanged text again (the same text always gives the same HTML).
+_COLLECTED: dict[tuple[str, str], tuple[frozenset[str], tuple[Element, ...]]] = {}
+_COLLECTED_LIMIT = 20_000
+
+
+def _collect(converter: Converter, text: str) -> tuple[frozenset[str], tuple[Element, ...]]:
+    """The ids and the elements to check of a Markdown text, rendered once per converter."""
+    key = (converter.key, text)
+    found = _COLLECTED.get(key)
+    if found is None:
+        converter.md.reset()
+        collector = _Collector()
+        collector.feed(converter.md.convert(text))
+        collector.close()
+        if len(_COLLECTED) >= _COLLECTED_LIMIT:
+            _COLLECTED.clear()
+        found = _COLLECTED[key] = (frozenset(collector.ids), tuple(collector.found))
+    return found
+
+
+def render(converter: Converter, text: str, raw: Source, start: int) -> Rendered:
     """Render Markdown `text` and place each element in `raw` (the file as written) from offset `start`."""
-    md.reset()
-    collector = _Collector()
-    collector.feed(md.convert(text))
-    collector.close()
+    ids, elements = _collect(converter, text)
     locator = Locator(raw, start)
-    return Rendered(collector.ids, [(e, *locator.find(e.needles)) for e in collector.found])
+    return Rendered(set(ids), [(e, *locator.find(e.needles)) for e in elements])
 
 
 @dataclass(frozen=True)
@@ -500,7 +528,7 @@ def _mark_unreadable(shown_pages: dict[str, str], own: dict[str, MarkdownFile], 
 
 
 def _check_yaml_strings(
-    md: markdown.Markdown, file: YamlFile, values: list[tuple[tuple[str | int, ...], str]], context: Context,
+    md: Converter, file: YamlFile, values: list[tuple[tuple[str | int, ...], str]], context: Context,
     links: list[AnchorLink], raw: str,
 ) -> list[Problem]:
     """Check the texts of a YAML file (or of a page's front matter) that contain any markup."""

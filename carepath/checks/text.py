@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from carepath.checks.base import Run
@@ -62,15 +62,19 @@ def _phrase_pattern(phrase: str) -> str:
     return r"\s+".join(re.escape(word) for word in phrase.split())
 
 
+@lru_cache(maxsize=1024)
+def _wording_pattern(avoid: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a wording's phrasings, the longest first."""
+    alternatives = sorted(avoid, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(_phrase_pattern, alternatives)) + r")(?!\w)", re.IGNORECASE)
+
+
 def harmful_wording(text: str, file: str, wordings: Iterable[Wording]) -> list[Problem]:
     """Every harmful phrasing in `text`, matched without regard to case on whole words."""
     lines = Lines(text)
     hits: dict[int, tuple[int, Wording]] = {}
     for wording in wordings:
-        alternatives = sorted(wording.avoid, key=len, reverse=True)
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(_phrase_pattern, alternatives)) + r")(?!\w)",
-                             re.IGNORECASE)
-        for match in pattern.finditer(text):
+        for match in _wording_pattern(wording.avoid).finditer(text):
             if match.start() not in hits or hits[match.start()][0] < match.end():
                 hits[match.start()] = (match.end(), wording)
     problems = []
