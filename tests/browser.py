@@ -102,8 +102,11 @@ class BrowserPool:
 
 
 def chromium_path() -> str | None:
-    """Debian's Chromium (or $CHROMIUM): Playwright cannot download its own browser here."""
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    """Debian's Chromium headless shell, else its Chromium (or $CHROMIUM): Playwright cannot download its own."""
+    # the headless shell first: the same Blink and V8 without the browser's own interface, at half the CPU of the
+    # full browser (measured on the audit of 40 pages: 127 s of CPU, not 239 s)
+    names = ("chromium-headless-shell", "chromium")
+    for candidate in (os.environ.get("CHROMIUM"), *(f"/usr/bin/{n}" for n in names), *map(shutil.which, names)):
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -345,4 +348,4 @@ CHROMIUM = chromium_path()
 def skip_without_chromium() -> None:
     """Skip the calling test module on a machine without Chromium (never on CI, where a missing one fails)."""
     if CHROMIUM is None and not os.environ.get("CI"):
-        pytest.skip("no Chromium: `apt-get install chromium` (or set $CHROMIUM)", allow_module_level=True)
+        pytest.skip("no Chromium: `apt-get install chromium-headless-shell` (or set $CHROMIUM)", allow_module_level=True)

@@ -242,7 +242,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
-    assert executable, "no Chromium: `apt-get install chromium` (or set $CHROMIUM)"
+    assert executable, "no Chromium: `apt-get install chromium-headless-shell` (or set $CHROMIUM)"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
@@ -277,7 +277,7 @@ def browsers() -> Iterator[Any]:
     from browser import CHROMIUM_ARGS, BrowserPool, chromium_path
 
     executable = chromium_path()
-    assert executable, "no Chromium: `apt-get install chromium` (or set $CHROMIUM)"
+    assert executable, "no Chromium: `apt-get install chromium-headless-shell` (or set $CHROMIUM)"
     pool = BrowserPool(BROWSERS, executable, CHROMIUM_ARGS)
     yield pool
     pool.close()
