@@ -348,4 +348,4 @@ CHROMIUM = chromium_path()
 def skip_without_chromium() -> None:
     """Skip the calling test module on a machine without Chromium (never on CI, where a missing one fails)."""
     if CHROMIUM is None and not os.environ.get("CI"):
-        pytest.skip("no Chromium: `apt-get install chromium-headless-shell` (or set $CHROMIUM)", allow_module_level=True)
+        pytest.skip("no Chromium: apt-get install chromium-headless-shell (or set $CHROMIUM)", allow_module_level=True)
