@@ -166,9 +166,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 _print_report(outcome.report, args.strict)
             later = len(outcome.deferred)
             pdfs = f"; {later} PDF{'s' if later != 1 else ''} being made, the site follows" if later else ""
+            waiting = len(outcome.languages_later)
+            others = f"; {waiting} more follow{'s' if waiting == 1 else ''}" if waiting else ""
             print(f"rebuilt in {outcome.seconds['total']:.1f} s: {outcome.pages} pages, "
-                  f"{len(outcome.languages_built)} of {len(outcome.search_entries)} languages built again{pdfs}",
-                  file=sys.stderr, flush=True)
+                  f"{len(outcome.languages_built)} of {len(outcome.search_entries)} languages built again"
+                  f"{others}{pdfs}", file=sys.stderr, flush=True)
             return
         if isinstance(outcome, ToolkitError):
             _print_report(outcome.report, args.strict)

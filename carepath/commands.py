@@ -72,6 +72,7 @@ class BuildResult:
     search_entries: dict[str, int] = field(default_factory=dict)
     languages_built: list[str] = field(default_factory=list)  # languages whose pages MkDocs built
     languages_reused: list[str] = field(default_factory=list)  # languages whose pages came from the cache
+    languages_later: list[str] = field(default_factory=list)  # first_languages: shown as last built, for now
     deferred: list[PrintJob] = field(default_factory=list)  # PDFs left for later (defer_pdfs): not in the site
 
 
@@ -95,6 +96,9 @@ class BuildOptions(CheckOptions):
     locales: tuple[str, ...] | None = None  # build only these languages, as a shard for `merge`
     shard: tuple[int, int] | None = None  # (i, n): build the i-th of n shards of the languages, for `merge`
     defer_pdfs: bool = False  # serve: publish the site with the PDFs the cache has; report the others as deferred
+    # serve: only these languages are built now; any other that needs building is published as last built and
+    # reported in languages_later (None: every language that needs it is built)
+    first_languages: tuple[str, ...] | None = None
 
     @property
     def part(self) -> bool:
@@ -294,13 +298,15 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress, pool: Exec
         config_file = write_site_sources(site, work)
         stage = "building the website with MkDocs"
         try:
+            later = frozenset(tags) - set(options.first_languages) if options.first_languages else frozenset()
             parts = build_parts(
                 config_file, site_languages(model, tags), all_tags, staging / "parts", cache / "site", workers,
-                progress, pool,
+                progress, pool, later,
             )
         except UnsafePage as unsafe:  # the last gate held: report it like any problem
             raise ToolkitError(Report([problem("unsafe.page", unsafe.page, 1, 1, detail=unsafe.detail)])) from None
         result.languages_built, result.languages_reused = parts.built, parts.reused
+        result.languages_later = parts.stale
         stage = "finishing the website"
         for job in jobs:  # each PDF into its language's part
             move_file(pdfs / job.path, parts.parts[job.lang] / PART_SITE / job.path)
@@ -378,6 +384,16 @@ class ServeResult:
     failures: int = 0  # builds that stopped on a problem or an error
 
 
+def language_stamps(root: Path) -> dict[str, tuple[tuple[str, int, int], ...]]:
+    """Per language, the name, time and size of each of its own files (content/<tag>/, locales/<tag>.yml): what
+    serve compares to tell which languages an edit touched."""
+    stamps: dict[str, tuple[tuple[str, int, int], ...]] = {}
+    for locale in sorted((root / "locales").glob("*.yml")):
+        files = [locale, *sorted(p for p in (root / "content" / locale.stem).rglob("*") if p.is_file())]
+        stamps[locale.stem] = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return stamps
+
+
 def cache_folder(root: Path) -> Path:
     """Where builds of a toolkit keep what they may reuse (PDFs, the pages of each language): CAREPATH_CACHE_DIR."""
     return Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache")
@@ -431,10 +447,17 @@ def serve(
             if server is not None:
                 server.request_rebuild()
 
+        stamps: list[dict[str, tuple[tuple[str, int, int], ...]]] = []  # the languages' files at the last build
+
         def rebuild() -> None:
             """Build once; a failure of any kind is reported, never raised, so that the server goes on serving."""
+            now = language_stamps(root)
+            edited = tuple(tag for tag in now if stamps and now[tag] != stamps[-1].get(tag))
+            stamps[:] = [now]
             try:
-                outcome = build(each, progress, pool)
+                # the languages whose own files changed first, when the edit touched only those: the page being
+                # edited shows in a second or two, the others (their "outdated" notices) a moment later
+                outcome = build(replace(each, first_languages=edited or None), progress, pool)
             except (ToolkitError, BuildFailed, BuildBusy) as error:
                 failed(error)
                 return
@@ -445,6 +468,8 @@ def serve(
             if server is not None:
                 server.problems = None
             built(outcome)
+            if outcome.languages_later and server is not None:
+                server.request_rebuild()
             if outcome.deferred and not any(t.is_alive() for t in making):
                 making[:] = [threading.Thread(target=make_pdfs, args=(outcome.deferred,), daemon=True)]
                 making[0].start()

@@ -382,6 +382,32 @@ def test_serve_serves_rebuilds_and_leaves_nothing_behind(stop: signal.Signals, t
 
 
 @pytest.mark.slow
+def test_serve_shows_the_edited_language_first_then_the_others(tmp_path: Path) -> None:
+    """An English edit also changes the other languages' pages (their translation of it is now outdated): the
+    English page is served after building English alone, the other three follow in a rebuild of their own."""
+    root = copy_toolkit(tmp_path / "toolkit")
+    server, url, log, _temp = start_serve(root, tmp_path)
+    try:
+        page = root / "content/en/pages/how-to-use.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("\n\n", "\n\nA new line first.\n\n", 1),
+                        encoding="utf-8")
+        wait_for(lambda: "A new line first." in (fetch(url + "how-to-use.html") or "") or server.poll() is not None,
+                 300, "the English page")
+        first = re.findall(r"^rebuilt in .*$", log.read_text(), re.M)[-1]
+        assert "1 of 4 languages built again; 3 more follow" in first, log.read_text()
+        spanish = (root / "content/es/pages/how-to-use.md").is_file()
+        wait_for(lambda: "3 of 4 languages built again" in log.read_text() or server.poll() is not None, 300,
+                 "the other languages")
+        assert server.poll() is None, log.read_text()
+        if spanish:  # Spanish has its own translation of the page: it now says the English changed
+            assert "cp-notice" in (fetch(url + "es/how-to-use.html") or "")
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(60)
+    assert server.returncode == 0 and "Traceback" not in log.read_text(), log.read_text()
+
+
+@pytest.mark.slow
 def test_serve_shows_the_problems_until_the_first_build_then_the_site(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     services = root / "content/services.yml"

@@ -20,7 +20,7 @@ import shutil
 import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Executor, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2.exceptions import SecurityError
@@ -192,16 +192,25 @@ class PartStats:
     parts: dict[str, Path]
     built: list[str]
     reused: list[str]
+    stale: list[str] = field(default_factory=list)  # languages given as last built, to be built again later
+
+
+def _latest_part(cache: Path, tag: str) -> Path | None:
+    """The language's part built or used last, whatever it was built from."""
+    entries = [p for p in cache.glob(f"{tag}.*") if (p / PART_URLS).is_file()]
+    return max(entries, key=lambda p: p.stat().st_mtime, default=None)
 
 
 def build_parts(
     config_file: Path, languages: list[Language], all_tags: list[str], out: Path, cache: Path | None,
     workers: int | None = None, progress: Callable[[str], None] = lambda _: None, pool: Executor | None = None,
+    later: frozenset[str] = frozenset(),
 ) -> PartStats:
     """Build each language's part under `out` (one MkDocs process per language, in parallel), reusing cached ones.
 
     `workers`: processes (None: one per core; 0: in this process), or `pool`, processes that outlive this build
-    (serve's: MkDocs is imported once). `cache`: None to build every language.
+    (serve's: MkDocs is imported once). `cache`: None to build every language. `later`: languages that, when they
+    need building, are given as last built instead (serve: the edited language first, the others a moment later).
     """
     work = config_file.parent
     out.mkdir(parents=True, exist_ok=True)
@@ -216,6 +225,9 @@ def build_parts(
             _copy_tree(cached, part)
             os.utime(cached)  # recently used: pruned last
             stats.reused.append(language.tag)
+        elif cache is not None and language.tag in later and (last := _latest_part(cache, language.tag)):
+            _copy_tree(last, part)
+            stats.stale.append(language.tag)
         else:
             todo[language.tag] = (language, key)
     if todo:
