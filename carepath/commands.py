@@ -265,7 +265,12 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress, pool: Exec
         config = user_mkdocs_config(sources)
         all_tags = [t.locale.tag for t in model.toolkits]
         tags = select_languages(all_tags, options.locales, options.shard)
-        every = render_print(model, root, config.get("site_url"), config)
+        printed = model
+        if options.first_languages:  # serve: the PDFs of the languages built now (and the source's, which they
+            # may show); the others' are made with the rebuild that follows
+            first = {model.source.locale.tag, *options.first_languages}
+            printed = replace(model, toolkits=[t for t in model.toolkits if t.locale.tag in first])
+        every = render_print(printed, root, config.get("site_url"), config)
         jobs = PrintJobs((j for j in every if j.lang in tags), every.warnings)
         for warning in jobs.warnings:  # "path: what" for a page's picture; site_url otherwise
             where, _, what = warning.partition(": ")
