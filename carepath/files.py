@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,3 +230,16 @@ def publishable(path: Path, folder: Path) -> bool:
         return False
     head = _read_head(path) if path.suffix.lower() in ASSET_KINDS else b""
     return asset_issue(Entry(entry.path, FILE, entry.size, head), "") is None
+
+
+def write_whole(target: Path, data: bytes) -> None:
+    """Write a file so that readers see either nothing or all of it (a temporary file beside it, then renamed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -19,7 +19,6 @@ import pickle
 import re
 import stat
 import sys
-import tempfile
 import xml.etree.ElementTree as etree
 import zlib
 from collections.abc import Iterable
@@ -38,7 +37,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from carepath import formatting
-from carepath.files import publishable
+from carepath.files import publishable, write_whole
 from carepath.fonts import (
     FAMILY_NAME,
     FontCatalog,
@@ -253,7 +252,7 @@ class PrintMemo:
             return
         try:
             text = json.dumps({**data, "key": key}, ensure_ascii=False)
-            self._write(self.folder / f"{key}{MEMO_SUFFIX}", zlib.compress(text.encode("utf-8"), 1))
+            write_whole(self.folder / f"{key}{MEMO_SUFFIX}", zlib.compress(text.encode("utf-8"), 1))
             memos = sorted(self.folder.glob(f"*{MEMO_SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
             for old in memos[MEMO_KEEP:]:
                 old.unlink(missing_ok=True)
@@ -283,23 +282,10 @@ class PrintMemo:
                 if identity not in live and not _still(identity):
                     del known[identity]
             try:
-                self._write(file, json.dumps(known, sort_keys=True).encode("utf-8"))
+                write_whole(file, json.dumps(known, sort_keys=True).encode("utf-8"))
             except OSError:
                 pass
         return found
-
-    def _write(self, target: Path, data: bytes) -> None:
-        """Write a file whole or not at all (a temporary file renamed), so that readers never see half of it."""
-        assert self.folder is not None
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
 
 
 def _still(identity: str) -> bool:

@@ -9,7 +9,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urljoin
 
+from carepath.files import write_whole
 from carepath.render.print_kit import PrintJob
 from carepath.write import WriteFailed
 from carepath.write.lock import die_with
@@ -48,24 +48,11 @@ class PdfStats:
     files: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Write a file so that readers see either nothing or all of it (temp file, then rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _fontconfig_file(cache_dir: Path) -> Path:
     """The isolated fontconfig configuration, kept beside the cached PDFs."""
     path = cache_dir / "fonts.conf"
     if not path.exists() or path.read_text(encoding="utf-8") != ISOLATED_FONTCONFIG:
-        _atomic_write(path, ISOLATED_FONTCONFIG.encode("utf-8"))
+        write_whole(path, ISOLATED_FONTCONFIG.encode("utf-8"))
     return path
 
 
@@ -122,7 +109,7 @@ def _share_font_instances(folder: Path) -> None:
         out = io.BytesIO()
         instancer(font, variations, **options).save(out)
         try:
-            _atomic_write(target, out.getvalue())
+            write_whole(target, out.getvalue())
         except OSError:
             pass  # a cache: the PDF does not need it
         return _SavedFont(out.getvalue())
@@ -215,8 +202,8 @@ def _cached(cache_dir: Path, key: str) -> tuple[Path, int] | None:
 def _store(cache_dir: Path, key: str, data: bytes, pages: int) -> Path:
     """Store a rendered PDF, then its page count, in the cache under its key; the PDF's path there."""
     target = cache_dir / f"{key}.pdf"
-    _atomic_write(target, data)
-    _atomic_write(_pages_file(cache_dir, key), json.dumps({"pages": pages}).encode("utf-8"))
+    write_whole(target, data)
+    write_whole(_pages_file(cache_dir, key), json.dumps({"pages": pages}).encode("utf-8"))
     return target
 
 
