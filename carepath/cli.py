@@ -40,13 +40,30 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (or SIGHUP) turned into an interruption, so that a build cleans up as it does on Ctrl-C."""
 
 
+# The interruption a signal raised, kept: the exception can be lost where it lands (seen once in twenty
+# Ctrl-Cs on a loaded machine, while Babel loaded a locale inside a print template), so the next build step
+# raises it again; a build stopped by a signal never goes on to publish.
+_signalled: list[KeyboardInterrupt] = []
+
+
 def _stop_on_signals() -> None:
     """Let `kill` stop a build or a preview the way Ctrl-C does: its workers and temporary folders go with it."""
-    def terminated(signum: int, _frame: object) -> None:
-        raise Terminated(signal.Signals(signum).name)
+    def stop(signum: int, _frame: object) -> None:
+        name = signal.Signals(signum).name
+        _signalled[:] = [KeyboardInterrupt() if signum == signal.SIGINT else Terminated(name)]
+        raise _signalled[0]
 
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, terminated)
+        signal.signal(signum, stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, stop)
+
+
+def _build_step(message: str) -> None:
+    """Show a build step; first stop if a signal came that the step before did not stop on."""
+    if _signalled:
+        raise _signalled[0]
+    _progress(message)
 
 
 # Sentences of the build's own failures (the toolkit's problems are in carepath.messages).
@@ -87,7 +104,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     _stop_on_signals()
     try:
-        result = commands.build(options, _progress)
+        result = commands.build(options, _build_step)
     except Terminated:
         print(text("build.interrupted"), file=sys.stderr)
         return 143

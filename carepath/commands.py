@@ -326,6 +326,7 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress, pool: Exec
         result.seconds["site"] = time.perf_counter() - mark
 
         stage = f"publishing the site into {site_dir}"
+        progress("publishing the site")
         publish(output, site_dir)
     except SecurityError as error:  # a template override reached for Python internals: the sandbox said no
         raise ToolkitError(Report([problem("unsafe.template", "templates/", 1, 1, detail=str(error))])) from None
