@@ -12,7 +12,6 @@ import functools
 import hashlib
 import html
 import html.parser
-import importlib.metadata
 import json
 import os
 import pickle
@@ -50,6 +49,7 @@ from carepath.layout import HANDOUTS, PAPERS, TOPIC_FILES, booklet_path, cards_p
 from carepath.markup import converter, render
 from carepath.model import LocalizedToolkit, Model, Page, Service, Text
 from carepath.render.templating import make_environment
+from carepath.versions import pdf_engine
 
 # Bump when the way carepath turns HTML into a PDF changes, so that cached PDFs are not reused.
 # 3: the sandboxed URL fetcher; PDFs cached before it may hold files from outside the toolkit.
@@ -69,7 +69,7 @@ class PrintJob:
     base_url: str  # the print/ folder, for resolving CSS and relative URLs
     lang: str
     fonts: tuple[str, ...]  # absolute paths of the font files this job uses
-    key: str  # sha256 over html, every file the renderer may load, font files and the WeasyPrint version
+    key: str  # sha256 over html, every file the renderer may load, font files and the PDF engine (job_key)
     kind: str = "handout"  # handout | booklet | cards
     paper: str = "a4"
     url: str | None = None  # the web page its QR code opens (None: no QR code)
@@ -119,11 +119,6 @@ def job_families(toolkit: LocalizedToolkit) -> list[str]:
     return language_families(toolkit.locale.fonts, toolkit.source.fonts)
 
 
-def weasyprint_version() -> str:
-    """The installed WeasyPrint version, read without importing it (importing takes half a second)."""
-    return importlib.metadata.version("weasyprint")
-
-
 def servable_files(folder: Path, root: Path) -> list[tuple[str, str]]:
     """What the sandboxed fetcher could serve from `folder`: (path from root, sha256) of each file.
 
@@ -145,9 +140,9 @@ def servable_files(folder: Path, root: Path) -> list[tuple[str, str]]:
 
 def job_key(html: str, files: Iterable[tuple[str, str]], font_digests: Iterable[str]) -> str:
     """A sha256 over everything that decides a PDF's bytes: the HTML, each file it may load, its fonts' bytes
-    (their sha256, from font_digests)."""
+    (their sha256, from font_digests), and the software that renders it (pdf_engine)."""
     digest = hashlib.sha256()
-    for part in (f"carepath-print {PIPELINE_VERSION}", f"weasyprint {weasyprint_version()}", html):
+    for part in (f"carepath-print {PIPELINE_VERSION}", pdf_engine(), html):
         digest.update(part.encode("utf-8") + b"\0")
     for name, sha in files:  # (name, sha256) from servable_files, and the allow-list's folders with ""
         digest.update(name.encode("utf-8") + b"\0" + sha.encode("ascii") + b"\0")

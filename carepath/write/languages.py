@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib.metadata
 import json
 import multiprocessing
 import os
@@ -27,6 +26,7 @@ from jinja2.exceptions import SecurityError
 
 from carepath.model import Model
 from carepath.render.site import LUNR_LANGUAGES
+from carepath.versions import package_versions
 from carepath.write import WriteFailed
 from carepath.write.hooks import UnsafePage
 from carepath.write.lock import die_with
@@ -73,14 +73,8 @@ def site_languages(model: Model, tags: Iterable[str] | None = None) -> list[Lang
 
 def _versions() -> str:
     """The versions of everything that turns the sources into a language's pages."""
-    names = ("carepath", "mkdocs", "mkdocs-material", "mkdocs-static-i18n", "markdown", "pymdown-extensions")
-    found = []
-    for name in names:
-        try:
-            found.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            found.append(f"{name}=-")
-    return ";".join(found)
+    return package_versions(
+        ("carepath", "mkdocs", "mkdocs-material", "mkdocs-static-i18n", "markdown", "pymdown-extensions"))
 
 
 def _hash_tree(digest: hashlib._Hash, folder: Path, names_only: bool = False) -> None:

@@ -28,6 +28,9 @@ if TYPE_CHECKING:  # WeasyPrint takes half a second to import: only workers impo
 
     from carepath.write.fetch import SandboxFetcher
 
+# A cached PDF that no build used for this many days is removed (a build touches each one it reuses).
+CACHE_DAYS = 30
+
 # A fontconfig configuration without any font folder: WeasyPrint then sees only the @font-face fonts
 # of the handout, so a PDF never depends on (nor silently falls back to) the fonts of this machine.
 ISOLATED_FONTCONFIG = """<?xml version="1.0"?>
@@ -194,9 +197,26 @@ def _cached(cache_dir: Path, key: str) -> tuple[Path, int] | None:
     pdf, pages = cache_dir / f"{key}.pdf", _pages_file(cache_dir, key)
     try:
         count = json.loads(pages.read_text(encoding="utf-8"))["pages"]
+        os.utime(pdf)  # used now: kept by _prune for CACHE_DAYS more
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return (pdf, int(count)) if pdf.is_file() else None
+    return pdf, int(count)
+
+
+def _prune(cache_dir: Path, keep: set[str]) -> int:
+    """Remove the cached PDFs no build used for CACHE_DAYS days (but those in `keep`); how many were removed."""
+    old = time.time() - CACHE_DAYS * 86400
+    removed = 0
+    for pdf in cache_dir.glob("*.pdf"):
+        try:
+            if pdf.stem in keep or pdf.stat().st_mtime >= old:
+                continue
+            _pages_file(cache_dir, pdf.stem).unlink(missing_ok=True)  # first: without it the PDF is not used
+            pdf.unlink()
+            removed += 1
+        except OSError:
+            continue  # another build's, being replaced: left for the next prune
+    return removed
 
 
 def _store(cache_dir: Path, key: str, data: bytes, pages: int) -> Path:
@@ -290,6 +310,7 @@ def write_pdfs(
             _stop(pool, before)  # do not render the rest for nothing
             raise
         pool.shutdown(wait=True)
+    _prune(cache_dir, {job.key for job in jobs})
     rendered = sum(len(same) for same in todo.values())
     files = {job.path: files[job.path] for job in jobs}  # in the order of the jobs
     return PdfStats(rendered=rendered, reused=reused, seconds=time.perf_counter() - started, files=files)
