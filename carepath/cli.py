@@ -316,12 +316,35 @@ def cmd_import_po(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Start a toolkit repository."""
+    try:
+        result = commands.init(commands.InitOptions(args.directory.resolve(), args.from_example, args.requirement))
+    except commands.InitRefused as refused:
+        print(f"init: {refused}", file=sys.stderr)
+        return 2
+    print(f"started a toolkit repository in {result.target}: {len(result.written)} files, among them")
+    for path in (".github/workflows/publish.yml", ".gitlab-ci.yml", "requirements.txt", "README.md", "mkdocs.yml"):
+        print(f"  {path}")
+    print("next: cd into it, run `carepath check`, then replace the example's community, services and pages "
+          "with your own (requirements.txt pins carepath: change that line if you install it from elsewhere)")
+    return 0
+
+
+def _program() -> str:
+    """The name the command line was started by: build.py in this repository, carepath once installed."""
+    return "build.py" if Path(sys.argv[0]).name == "build.py" else "carepath"
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser for build.py and its commands."""
+    from carepath import __version__
+
     main = argparse.ArgumentParser(
-        prog="build.py",
+        prog=_program(),
         description="Build a carepath toolkit into a multilingual website and printable PDFs.",
     )
+    main.add_argument("--version", action="version", version=f"carepath {__version__}")
     main.set_defaults(
         func=cmd_build, root=Path("."), site_dir=None, strict=False, workers=None, today=None, release=False,
         wait=WAIT,
@@ -418,6 +441,17 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("tag", help="the language to import")
     im.add_argument("--po-dir", type=Path, help="folder of the PO files (default translations/TAG/)")
     im.set_defaults(func=cmd_import_po)
+
+    it = sub.add_parser("init", help="start a toolkit repository in a new folder",
+                        description="Write a toolkit repository: the example toolkit (content, languages, "
+                                    "settings, templates and print files), requirements.txt pinning this "
+                                    "carepath, a README, .gitignore, and the publishing workflows for GitHub "
+                                    "and GitLab Pages. Nothing existing is overwritten.")
+    it.add_argument("directory", type=Path, help="the folder of the new repository")
+    it.add_argument("--from-example", action="store_true", help="start from the example toolkit")
+    it.add_argument("--requirement", metavar="SPEC",
+                    help="the line requirements.txt installs carepath with (default carepath==VERSION)")
+    it.set_defaults(func=cmd_init)
     return main
 
 

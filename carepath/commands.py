@@ -517,6 +517,72 @@ def serve(
     return result
 
 
+# --- init -------------------------------------------------------------------------------------------------
+
+# The toolkit's own parts, copied from the built-in toolkit (resources.BUILTIN_TOOLKIT).
+TOOLKIT_PARTS = ("content", "locales", "templates", "print", "mkdocs.yml")
+# What init writes besides them: (file in carepath/data/init/, path in the new repository).
+REPOSITORY_FILES = (
+    ("publish.yml", ".github/workflows/publish.yml"),
+    ("gitlab-ci.yml", ".gitlab-ci.yml"),
+    ("gitignore", ".gitignore"),
+    ("README.md", "README.md"),
+    ("requirements.txt", "requirements.txt"),
+)
+
+
+@dataclass(frozen=True)
+class InitOptions:
+    """Where to start a toolkit repository, and from what."""
+
+    target: Path
+    from_example: bool = False
+    requirement: str | None = None  # the line requirements.txt pins carepath with (default carepath==VERSION)
+
+
+@dataclass
+class InitResult:
+    """What init wrote, as paths inside the new repository."""
+
+    target: Path
+    written: list[str]
+
+
+class InitRefused(Exception):
+    """init wrote nothing: the reason, in one sentence with its fix."""
+
+
+def init(options: InitOptions) -> InitResult:
+    """Start a toolkit repository in options.target from the built-in example; nothing existing is overwritten."""
+    from carepath import __version__
+    from carepath.resources import BUILTIN_TOOLKIT, INIT_FILES
+
+    if not options.from_example:
+        raise InitRefused("only --from-example is available in this version: start from the example toolkit, "
+                          "then replace its community, services and pages with your own (docs/LOCALIZING.md)")
+    planned: dict[str, bytes] = {}
+    for part in TOOLKIT_PARTS:
+        source = BUILTIN_TOOLKIT / part
+        files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+        for path in files:
+            relative = path.relative_to(BUILTIN_TOOLKIT)
+            if not any(name.startswith(".") for name in relative.parts):
+                planned[relative.as_posix()] = path.read_bytes()
+    requirement = options.requirement or f"carepath=={__version__}"
+    for name, target in REPOSITORY_FILES:
+        text = (INIT_FILES / name).read_text(encoding="utf-8")
+        planned[target] = text.replace("{requirement}", requirement).encode("utf-8")
+    existing = sorted(path for path in planned if (options.target / path).exists())
+    if existing:
+        shown = ", ".join(existing[:5]) + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
+        raise InitRefused(f"{options.target} already has {shown}: init never overwrites a file; "
+                          "choose a new folder, or move these away first")
+    for name, data in planned.items():
+        (options.target / name).parent.mkdir(parents=True, exist_ok=True)
+        (options.target / name).write_bytes(data)
+    return InitResult(options.target, sorted(planned))
+
+
 # --- translation ------------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,11 @@ import yaml
 PACKAGE = Path(__file__).parent
 SCHEMAS = PACKAGE / "schemas"
 DATA = PACKAGE / "data"
+# The built-in toolkit (templates, print files and the example): inside an installed package, where setup.py
+# puts it; in the repository, the repository itself.
+BUILTIN_TOOLKIT = PACKAGE / "toolkit" if (PACKAGE / "toolkit").is_dir() else PACKAGE.parent
+# What `carepath init` writes besides the toolkit's own files: publishing workflows, README, .gitignore...
+INIT_FILES = DATA / "init"
 SAFE_MESSAGING_FILE = DATA / "safe-messaging.yml"
 SCRIPTS_FILE = DATA / "scripts.yml"
 
