@@ -77,12 +77,13 @@ def raw_weasyprint(root: Path, passes: int) -> dict[str, Any]:
 def static_i18n_sources(root: Path, out: Path) -> dict[str, Any]:
     """Write carepath's generated pages for every language and a minimal static-i18n mkdocs.yml under `out`."""
     from carepath import commands
+    from carepath.layers import toolkit_layers
     from carepath.render.site import render_site
     from carepath.write.site import write_site_sources
 
     sources, model, statuses, _ = commands.load_model(commands.CheckOptions(root))
     user = commands.user_mkdocs_config(sources)
-    site = render_site(model, root / "templates", user, statuses, {}, root / "content")
+    site = render_site(model, toolkit_layers(root, "templates"), user, statuses, {}, root / "content")
     if out.exists():
         shutil.rmtree(out)
     work = out / "carepath-sources"

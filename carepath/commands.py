@@ -21,6 +21,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 
 from carepath.checks import run_checks
 from carepath.l10n.translation import LocaleStatus, all_status, outdated_keys
+from carepath.layers import toolkit_layers
 from carepath.load import Sources, load_sources
 from carepath.messages import problem
 from carepath.model import Model, build_model
@@ -299,7 +300,7 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress, pool: Exec
         mark = time.perf_counter()
         stage = "writing the website's pages"
         files: PdfFiles = {**stats.files, **{job.path: None for job in result.deferred}}
-        site = render_site(model, root / "templates", config, statuses, files, root / "content")
+        site = render_site(model, toolkit_layers(root, "templates"), config, statuses, files, root / "content")
         config_file = write_site_sources(site, work)
         stage = "building the website with MkDocs"
         try:
@@ -519,8 +520,9 @@ def serve(
 
 # --- init -------------------------------------------------------------------------------------------------
 
-# The toolkit's own parts, copied from the built-in toolkit (resources.BUILTIN_TOOLKIT).
-TOOLKIT_PARTS = ("content", "locales", "templates", "print", "mkdocs.yml")
+# The toolkit's own parts, copied from the built-in toolkit (resources.BUILTIN_TOOLKIT); its templates/ and print/
+# are not: they come from carepath, and a toolkit adds a file there only to replace carepath's (carepath.layers).
+TOOLKIT_PARTS = ("content", "locales", "mkdocs.yml")
 # What init writes besides them: (file in carepath/data/init/, path in the new repository).
 REPOSITORY_FILES = (
     ("publish.yml", ".github/workflows/publish.yml"),

@@ -200,11 +200,13 @@ def site_pages(site: Path) -> list[Path]:
 def _write_site(sources: Any, model: Any, statuses: Any, root: Path, out: Path) -> Path:
     """The website of a loaded toolkit, written by MkDocs into out/site as `build` writes it (without PDFs)."""
     from carepath.commands import user_mkdocs_config
+    from carepath.layers import toolkit_layers
     from carepath.render.site import render_site
     from carepath.write.languages import assemble, build_parts, site_languages
     from carepath.write.site import write_site_sources
 
-    site = render_site(model, root / "templates", user_mkdocs_config(sources), statuses, {}, root / "content")
+    templates = toolkit_layers(root, "templates")
+    site = render_site(model, templates, user_mkdocs_config(sources), statuses, {}, root / "content")
     config_file = write_site_sources(site, out / "work")
     tags = [t.locale.tag for t in model.toolkits]
     parts = build_parts(config_file, site_languages(model), tags, out / "parts", cache=None, workers=0)

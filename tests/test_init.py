@@ -10,10 +10,11 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, fingerprint, rendering_alone
 from test_check import TODAY
 
 from carepath import __version__, commands
@@ -34,9 +35,9 @@ def test_init_from_example_writes_a_toolkit_repository_that_checks_clean(tmp_pat
     assert code == 0, err
     assert "started a toolkit repository" in out
     for name in (".github/workflows/publish.yml", ".gitlab-ci.yml", ".gitignore", "README.md", "requirements.txt",
-                 "mkdocs.yml", "content/services.yml", "locales/ar.yml", "print/css/print.css",
-                 "templates/overrides/main.html"):
+                 "mkdocs.yml", "content/services.yml", "locales/ar.yml"):
         assert (target / name).is_file(), name
+    assert not (target / "templates").exists() and not (target / "print").exists()  # carepath's own, not copies
     assert (target / "content/services.yml").read_bytes() == (ROOT / "content/services.yml").read_bytes()
     assert f"carepath=={__version__}" in (target / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert "/site/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
@@ -143,3 +144,51 @@ def test_the_wheel_carries_the_built_in_toolkit_and_the_command(tmp_path: Path) 
     metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()
     assert "Requires-Dist: weasyprint==70.0" in metadata
     assert not any(name.startswith(("carepath/toolkit/.", "tests/", "bench/")) for name in names)
+
+
+def test_a_toolkit_file_replaces_carepaths_file_of_the_same_name_and_only_that_one(tmp_path: Path) -> None:
+    """templates/ and print/ of a toolkit hold only what it changes; every other file is carepath's."""
+    from carepath.layers import toolkit_layers
+    from carepath.load import load_sources
+    from carepath.model import build_model
+    from carepath.render.print_kit import render_print
+    from carepath.render.site import render_site
+    from carepath.resources import BUILTIN_TOOLKIT
+
+    target = tmp_path / "lakeside"
+    commands.init(commands.InitOptions(target, from_example=True))
+    page = target / "templates/site/signs.md.j2"
+    page.parent.mkdir(parents=True)
+    original = (ROOT / "templates/site/signs.md.j2").read_text(encoding="utf-8")
+    page.write_text(original.replace("{% block body %}\n", "{% block body %}\nLAKESIDE-SIGNS\n", 1), encoding="utf-8")
+    handout = target / "print/templates/signs.html.j2"
+    handout.parent.mkdir(parents=True)
+    original = (ROOT / "print/templates/signs.html.j2").read_text(encoding="utf-8")
+    handout.write_text(original.replace("{% block content %}", "{% block content %}<p>LAKESIDE</p>", 1),
+                       encoding="utf-8")
+    sources, _ = load_sources(target)
+    model = build_model(sources)
+    site = render_site(model, toolkit_layers(target, "templates"), {}, [], {}, target / "content")
+    assert "LAKESIDE-SIGNS" in site.files["docs/en/signs.md"]
+    assert "LAKESIDE-SIGNS" not in site.files["docs/en/first-support.md"]  # carepath's own template
+    assert site.copies["overrides/main.html"] == BUILTIN_TOOLKIT / "templates/overrides/main.html"
+    jobs = render_print(model, target, "https://lakeside.example/", memo=tmp_path / "memo")
+    changed = {job.path for job in jobs if "<p>LAKESIDE</p>" in job.html}
+    assert changed == {job.path for job in jobs if "/signs-" in job.path}, changed  # the signs handouts only
+    job = jobs[0]
+    builtin = f"{(BUILTIN_TOOLKIT / 'print').resolve()}/"
+    assert builtin in job.allowed and job.fallbacks == ((f"{target.resolve() / 'print'}/", builtin),)
+    plain = render_print(model, ROOT, "https://lakeside.example/", memo=tmp_path / "memo")
+    assert {j.path for j in plain} == {j.path for j in jobs}
+    keys = {j.path: j.key for j in plain}
+    assert keys["print/signs-a4.pdf"] != next(j.key for j in jobs if j.path == "print/signs-a4.pdf")
+
+
+@pytest.mark.slow
+def test_a_content_only_toolkit_builds_the_very_site_of_this_repository(example: Any, tmp_path: Path) -> None:
+    """`carepath init --from-example` and a build: the same pages and PDFs, byte for byte, as build.py here."""
+    target = tmp_path / "lakeside"
+    commands.init(commands.InitOptions(target, from_example=True))
+    with rendering_alone():
+        commands.build(commands.BuildOptions(target, dt.date.fromisoformat(TODAY), strict=True))
+    assert fingerprint(target / "site") == fingerprint(example.site)

@@ -344,6 +344,25 @@ def test_fetcher_refuses_what_no_allow_list_names(toolkit: Path) -> None:
         fetcher.check()
 
 
+def test_a_file_the_toolkit_lacks_comes_from_the_fallback_folder_under_the_same_rules(tmp_path: Path) -> None:
+    """A toolkit's print/ over carepath's: its own file first, else carepath's; nothing outside either."""
+    own, builtin = tmp_path / "toolkit" / "print", tmp_path / "carepath" / "print"
+    for folder, text in ((own, "own"), (builtin, "builtin")):
+        (folder / "css").mkdir(parents=True)
+        (folder / "css" / "print.css").write_text(text)
+    (builtin / "css" / "cards.css").write_text("builtin cards")
+    (builtin / "css" / ".secret.css").write_text("hidden")
+    fetcher = SandboxFetcher((f"{own}/", f"{builtin}/"), "print/x.pdf", fallbacks=((f"{own}/", f"{builtin}/"),))
+    assert fetcher.fetch((own / "css" / "print.css").as_uri()).read() == b"own"
+    assert fetcher.fetch((own / "css" / "cards.css").as_uri()).read() == b"builtin cards"
+    for name, reason in ((".secret.css", "hidden"), ("missing.css", "no such file")):
+        with pytest.raises(ResourceRefused, match=reason):
+            fetcher.fetch((own / "css" / name).as_uri())
+    unallowed = SandboxFetcher((f"{own}/",), "print/x.pdf", fallbacks=((f"{own}/", f"{builtin}/"),))
+    with pytest.raises(ResourceRefused, match="outside"):  # the fallback folder is not a way around the allow-list
+        unallowed.fetch((own / "css" / "cards.css").as_uri())
+
+
 def test_a_symlinked_file_in_an_allowed_folder_is_refused_even_if_allowed_by_name(toolkit: Path) -> None:
     """Naming a link itself in the allow-list does not make the fetcher follow it."""
     link = toolkit / "print" / "css" / "linked.css"

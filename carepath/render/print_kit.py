@@ -45,6 +45,7 @@ from carepath.fonts import (
     install_hint,
     language_families,
 )
+from carepath.layers import Layers, toolkit_layers
 from carepath.layout import HANDOUTS, PAPERS, TOPIC_FILES, booklet_path, cards_path, handout_path, locale_prefix
 from carepath.markup import converter, render
 from carepath.model import LocalizedToolkit, Model, Page, Service, Text
@@ -75,6 +76,8 @@ class PrintJob:
     url: str | None = None  # the web page its QR code opens (None: no QR code)
     # What the PDF renderer may load (carepath.write.fetch): absolute paths, a folder ends with "/". Empty: nothing.
     allowed: tuple[str, ...] = ()
+    # (folder, fallback folder): a file missing in the toolkit's print/ is loaded from carepath's (carepath.layers)
+    fallbacks: tuple[tuple[str, str], ...] = ()
 
 
 class PrintJobs(list[PrintJob]):
@@ -119,6 +122,16 @@ def job_families(toolkit: LocalizedToolkit) -> list[str]:
     return language_families(toolkit.locale.fonts, toolkit.source.fonts)
 
 
+def _print_files(prints: Layers) -> list[tuple[str, str]]:
+    """servable_files of print/, the toolkit's files over carepath's: named print/... whichever layer has them,
+    so that a PDF's key is the same whether a file is the toolkit's copy or carepath's own."""
+    found: dict[str, str] = {}
+    for folder in prints.folders:
+        for name, sha in servable_files(folder, folder.parent):
+            found.setdefault(f"print/{name.split('/', 1)[1]}", sha)
+    return sorted(found.items())
+
+
 def servable_files(folder: Path, root: Path) -> list[tuple[str, str]]:
     """What the sandboxed fetcher could serve from `folder`: (path from root, sha256) of each file.
 
@@ -153,7 +166,7 @@ def job_key(html: str, files: Iterable[tuple[str, str]], font_digests: Iterable[
 
 # --- The memo: documents already rendered -------------------------------------------------------------------
 
-MEMO_VERSION = "1"  # bump when what a memo holds changes
+MEMO_VERSION = "2"  # bump when what a memo holds changes
 MEMO_KEEP = 8  # memos kept: the toolkits (and versions of them) built last
 MEMO_SUFFIX = ".json.z"  # JSON, compressed with zlib (a tenth of the size: HTML repeats itself)
 FONT_DIGESTS = "font-digests.json"  # sha256 of font files, by what identifies a version of a file
@@ -622,6 +635,7 @@ def render_print(
     made before from the same model, templates, files, fonts, settings, carepath and libraries are reused.
     """
     folder = root / "print"
+    prints = toolkit_layers(root, "print")  # the toolkit's print/ files over carepath's
     catalog = fonts or FontCatalog(folder / "fonts")  # the build's, or one for this call: never a stale font
     # Real paths, so that the fetcher's "no symbolic link on the way" holds above the toolkit too; print/
     # itself is not resolved: if it is a link, the fetcher refuses everything under it.
@@ -640,10 +654,11 @@ def render_print(
         folders = ("print", *(f"content/{lang}/pages" for lang in page_langs))
         for name in folders:
             if name not in served:
-                served[name] = [(f"{name}/", ""), *servable_files(real_root / name, real_root)]
+                served[name] = [(f"{name}/", ""), *(_print_files(prints) if name == "print" else
+                                                    servable_files(real_root / name, real_root))]
         plans.append(_Plan(toolkit, families, faces, folders))
     store = PrintMemo(memo or default_memo_folder(root))
-    key = _memo_key(model, real_root, (site_url, online, list(warnings)), settings, plans, served)
+    key = _memo_key(model, real_root, (site_url, online, list(warnings)), settings, plans, served, prints)
     digests = store.font_digests(path for plan in plans for path in plan.font_paths)
     remembered = store.load(key) if key else None
     if remembered is not None:
@@ -651,7 +666,7 @@ def render_print(
             return _jobs(remembered, base_url, served, digests)
         except (KeyError, TypeError, ValueError, AttributeError):
             pass  # a memo of another shape: made again below
-    documents = _documents(plans, folder, real_root, online, settings, warnings)
+    documents = _documents(plans, prints, real_root, online, settings, warnings)
     jobs = _jobs(documents, base_url, served, digests)
     if key:
         store.store(key, documents)
@@ -671,6 +686,7 @@ def _jobs(
             path=str(document["path"]), html=html, base_url=base_url, lang=str(document["lang"]), fonts=fonts_used,
             key=job_key(html, files, (digests[font] for font in fonts_used)), kind=str(document["kind"]),
             paper=str(document["paper"]), url=document["url"], allowed=tuple(map(str, document["allowed"])),
+            fallbacks=tuple((str(own), str(builtin)) for own, builtin in document["fallbacks"]),
         ))
     jobs.warnings[:] = list(dict.fromkeys(map(str, documents["warnings"])))  # a page left untranslated: in 2 booklets
     return jobs
@@ -693,7 +709,7 @@ class _Plan:
 
 def _memo_key(
     model: Model, root: Path, site: tuple[str | None, str | None, list[str]], settings: dict[str, Any] | None,
-    plans: list[_Plan], served: dict[str, list[tuple[str, str]]],
+    plans: list[_Plan], served: dict[str, list[tuple[str, str]]], prints: Layers,
 ) -> str | None:
     """A sha256 over everything the documents are made from, or None when it cannot be made (no memo then).
 
@@ -711,7 +727,8 @@ def _memo_key(
             digest.update(json.dumps([plan.families, plan.folders, [
                 (face.family, str(face.path), face.style, face.weight) for face in plan.faces
             ]]).encode())
-        digest.update(f"templates\0{_tree_digest(root / 'print' / 'templates', contents=True)}\0".encode())
+        for folder in prints.sub("templates").folders:  # the toolkit's templates, then carepath's
+            digest.update(f"templates\0{folder}\0{_tree_digest(folder, contents=True)}\0".encode())
         for name in dict.fromkeys(name for plan in plans for name in plan.folders if name != "print"):
             digest.update(f"{name}\0{_tree_digest(root / name, contents=False)}\0{served[name]}\0".encode())
     except Exception:  # a model that does not pickle, a folder that cannot be read: render, without memo
@@ -720,11 +737,14 @@ def _memo_key(
 
 
 def _documents(
-    plans: list[_Plan], folder: Path, real_root: Path, online: str | None, settings: dict[str, Any] | None,
+    plans: list[_Plan], prints: Layers, real_root: Path, online: str | None, settings: dict[str, Any] | None,
     warnings: list[str],
 ) -> dict[str, Any]:
     """Render every document: {"jobs": [what each PrintJob holds but its key and base URL], "warnings": [...]}."""
-    env = make_environment(folder / "templates", html=True)
+    env = make_environment(prints.sub("templates").folders, html=True)
+    # a file the toolkit's print/ lacks is loaded from carepath's, which the PDF may then load too
+    builtin = f"{prints.builtin.resolve()}/" if prints.builtin is not None else None
+    fallbacks = [(f"{real_root / 'print'}/", builtin)] if builtin else []
     env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id, ui_with=ui_with)
     env.filters.update(list_of=_list_of, semicolons=_semicolons, quoted=_quoted)
     rendered: list[dict[str, Any]] = []
@@ -732,7 +752,7 @@ def _documents(
         toolkit, font_paths = plan.toolkit, plan.font_paths
         home = page_url(online, toolkit) if online else None
         chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages)}
-        allowed = (*(f"{real_root / name}/" for name in plan.folders), *font_paths)
+        allowed = (*(f"{real_root / name}/" for name in plan.folders), *([builtin] if builtin else []), *font_paths)
         documents: list[tuple[str, str, str, str | None, dict[str, object]]] = []
         for topic in HANDOUTS:
             url = page_url(online, toolkit, TOPIC_FILES[topic]) if online else None
@@ -757,5 +777,6 @@ def _documents(
             rendered.append({
                 "path": path, "html": html, "lang": toolkit.locale.tag, "fonts": list(font_paths), "kind": kind,
                 "paper": str(context["paper"]), "url": url, "allowed": list(allowed), "folders": list(plan.folders),
+                "fallbacks": fallbacks,
             })
     return {"jobs": rendered, "warnings": list(warnings)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from jinja2.runtime import Context
 from carepath import formatting
 from carepath.formatting import file_size, language_name, plural_category
 from carepath.l10n.translation import LocaleStatus
+from carepath.layers import Layers
 from carepath.layout import (
     HANDOUTS,
     PAPERS,
@@ -328,10 +330,10 @@ def who_to_call(toolkit: LocalizedToolkit) -> list[dict[str, Any]]:
 
 
 def render_pages(
-    model: Model, templates: Path, statuses: list[LocaleStatus], pdfs: PdfFiles
+    model: Model, templates: Layers, statuses: list[LocaleStatus], pdfs: PdfFiles
 ) -> dict[str, str]:
     """Every page of every language as Markdown, keyed by its path under docs/."""
-    env = make_environment(templates / "site", html=False)
+    env = make_environment(templates.sub("site").folders, html=False)
     add_site_filters(env)
     files: dict[str, str] = {}
     for toolkit in model.toolkits:
@@ -375,9 +377,9 @@ def render_pages(
     return files
 
 
-def render_language_partials(model: Model, templates: Path) -> dict[str, str]:
+def render_language_partials(model: Model, templates: Layers) -> dict[str, str]:
     """Material interface strings for each language, from locales/, falling back to Material's or English."""
-    env = make_environment(templates / "site", html=False)
+    env = make_environment(templates.sub("site").folders, html=False)
     env.filters["jinja_string"] = lambda value: json.dumps(str(value), ensure_ascii=False)
     files: dict[str, str] = {}
     for toolkit in model.toolkits:
@@ -484,15 +486,20 @@ SVG_SAFE = " =:/,.-'"  # what an SVG may keep as it is inside a CSS url("data:..
 ICON_URL = re.compile(r'url\("(\.\./images/carepath/[a-z-]+\.svg)"\)')
 
 
-def inline_icons(css: str, folder: Path) -> str:
+def inline_icons(css: str, overrides: Layers) -> str:
     """carepath's SVG icons written into its stylesheet as data: addresses.
 
     Icons are drawn as CSS masks in the colour of the text around them, and browsers fetch mask images like
     scripts, which a page opened from files (file:) may not do: inside the stylesheet they load everywhere,
     with no request of their own.
     """
+    base = posixpath.dirname(STYLESHEET)
+
     def data(match: re.Match[str]) -> str:
-        svg = (folder / match.group(1)).read_text(encoding="utf-8").strip().replace('"', "'")
+        icon = overrides.find(posixpath.normpath(posixpath.join(base, match.group(1))))
+        if icon is None:
+            raise FileNotFoundError(f"templates/overrides/{STYLESHEET} names {match.group(1)}, which is not there")
+        svg = icon.read_text(encoding="utf-8").strip().replace('"', "'")
         encoded = quote(svg, safe=SVG_SAFE)
         return f'url("data:image/svg+xml,{encoded}")'
 
@@ -500,10 +507,12 @@ def inline_icons(css: str, folder: Path) -> str:
 
 
 def render_site(
-    model: Model, templates: Path, user_config: dict[str, Any], statuses: list[LocaleStatus],
+    model: Model, templates: Layers, user_config: dict[str, Any], statuses: list[LocaleStatus],
     pdfs: PdfFiles | None = None, content: Path | None = None,
 ) -> SiteSources:
-    """Everything MkDocs needs to build the site in every language; `pdfs`: path -> (pages, bytes), or None."""
+    """Everything MkDocs needs to build the site in every language; `pdfs`: path -> (pages, bytes), or None.
+
+    `templates`: the toolkit's templates/ over carepath's (carepath.layers.toolkit_layers)."""
     site = SiteSources()
     if content is not None:
         site.copies.update(page_assets(model, content))
@@ -511,12 +520,12 @@ def render_site(
         site.files[f"docs/{path}"] = text
     for path, text in render_language_partials(model, templates).items():
         site.files[f"overrides/{path}"] = text
-    overrides = templates / "overrides"
-    for override in sorted(p for p in overrides.rglob("*") if p.is_file()):
-        site.copies[f"overrides/{override.relative_to(overrides).as_posix()}"] = override
-    stylesheet = overrides / STYLESHEET
-    if stylesheet.is_file():  # the community's colour first, then carepath's styles that use it: one file
-        css = inline_icons(stylesheet.read_text(encoding="utf-8"), stylesheet.parent)
+    overrides = templates.sub("overrides")
+    for relative, override in overrides.files().items():
+        site.copies[f"overrides/{relative}"] = override
+    stylesheet = overrides.find(STYLESHEET)
+    if stylesheet is not None:  # the community's colour first, then carepath's styles that use it: one file
+        css = inline_icons(stylesheet.read_text(encoding="utf-8"), overrides)
         site.files[f"overrides/{STYLESHEET}"] = identity_css(user_config) + css
     source = model.source
     site.nav = [

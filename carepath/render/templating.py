@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,12 @@ def plain_text(value: object) -> str:
     return "".join(f"&#{ord(c)};" if c in MARKDOWN_SPECIAL else c for c in str(value))
 
 
-def make_environment(folder: Path, html: bool) -> Environment:
-    """An environment for templates in `folder`; `html` for HTML output, else Markdown output."""
+def make_environment(folders: Sequence[Path], html: bool) -> Environment:
+    """An environment for templates in `folders` (a template in the first that has it: the toolkit's, then
+    carepath's); `html` for HTML output, else Markdown output."""
     # Sandboxed: a toolkit may override templates, and templates are untrusted input like any content
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(str(folder)),
+        loader=FileSystemLoader([str(folder) for folder in folders]),
         autoescape=html,
         undefined=StrictUndefined,
         trim_blocks=True,

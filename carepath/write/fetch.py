@@ -70,12 +70,16 @@ class Sandbox:
     images and records the rest; SandboxFetcher is this class on WeasyPrint's URLFetcher.
 
     `allowed`: absolute paths; one ending in '/' is a folder (everything under it), else one exact file.
+    `fallbacks`: (folder, fallback folder) pairs, for a file missing under the first.
     WeasyPrint catches a fetcher's errors and carries on with a blank, so every refusal is also kept in
     `refusals`, and `check()` raises them once rendering is done. `requested` and `served` record every
     URL asked for and every file read.
     """
 
-    def __init__(self, allowed: Iterable[str], document: str, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(
+        self, allowed: Iterable[str], document: str, max_bytes: int = MAX_BYTES,
+        fallbacks: Iterable[tuple[str, str]] = (),
+    ) -> None:
         # No handler at all (http, ftp, file...): nothing can reach urllib's openers, even by mistake.
         request.OpenerDirector.__init__(self)
         self._fail_on_errors = False  # read by weasyprint.urls.fetch; refusals are raised by check()
@@ -90,6 +94,10 @@ class Sandbox:
                 self.folders.append(os.path.normpath(entry).rstrip("/") + "/")
             else:
                 self.files.add(os.path.normpath(entry))
+        # (folder, fallback): a file missing under the folder is looked for at the same place under the fallback,
+        # which must itself be allowed (a toolkit's print/ over carepath's, carepath.layers)
+        self.fallbacks = [(os.path.normpath(a).rstrip("/") + "/", os.path.normpath(b).rstrip("/") + "/")
+                          for a, b in fallbacks]
         self.requested: list[str] = []
         self.served: list[str] = []
         self.refusals: list[tuple[str, str]] = []
@@ -139,6 +147,10 @@ class Sandbox:
             raise self._refuse(url, "not an absolute path")
         if (path + "/").startswith(SYSTEM_FOLDERS):
             raise self._refuse(url, "a system folder (/proc, /sys, /dev)")
+        for folder, fallback in self.fallbacks:
+            if path.startswith(folder) and not os.path.lexists(path):
+                path = fallback + path[len(folder):]
+                break
         inside = next((folder for folder in self.folders if path.startswith(folder)), None)
         if inside is None and path not in self.files:
             raise self._refuse(url, "outside the files this PDF may load")

@@ -69,7 +69,8 @@ def _css_strings(css: str) -> list[str]:
 def _linked_css(job: PrintJob, hrefs: list[str]) -> list[str]:
     """The text of the job's stylesheets, read through the PDF's own sandbox (what it may not load is skipped:
     rendering then fails on it with the reason)."""
-    fetcher = fetch.SandboxFetcher(job.allowed, job.path)  # imports WeasyPrint: only here, not with this module
+    # imports WeasyPrint: only here, not with this module
+    fetcher = fetch.SandboxFetcher(job.allowed, job.path, fallbacks=job.fallbacks)
     sheets = []
     for href in hrefs:
         try:

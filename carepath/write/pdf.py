@@ -161,7 +161,7 @@ def render_pdf(job: PrintJob, fetcher: SandboxFetcher | None = None) -> tuple[by
 
     from carepath.write.fetch import ResourceRefused, SandboxFetcher
 
-    fetcher = fetcher or SandboxFetcher(job.allowed, job.path)
+    fetcher = fetcher or SandboxFetcher(job.allowed, job.path, fallbacks=job.fallbacks)
     html = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
     # An attachment would copy a file into the PDF as is: refused before anything is loaded.
     for url in _attachment_links(html):
