@@ -331,6 +331,30 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_override(args: argparse.Namespace) -> int:
+    """Replace one of carepath's template or print files in the toolkit, record it, or show the difference."""
+    action = "list" if args.list else "diff" if args.diff else "mark-current" if args.mark_current else "copy"
+    if action != "list" and not args.path:
+        print("override: name a file of carepath's templates/ or print/ (`carepath override --list`)",
+              file=sys.stderr)
+        return 2
+    try:
+        result = commands.override(commands.OverrideOptions(args.root, args.path, action))
+    except commands.OverrideRefused as refused:
+        print(f"override: {refused}", file=sys.stderr)
+        return 2
+    if action == "list":
+        print("\n".join(result.files))
+    elif action == "diff":
+        print(result.diff or f"{result.path} is the same as carepath's", end="" if result.diff else "\n")
+    elif action == "copy":
+        print(f"copied carepath's {result.path} into the toolkit (version {result.version}, recorded in "
+              "overrides.yml): the toolkit now uses its own copy, which you may edit")
+    else:
+        print(f"recorded {result.path} as made from carepath's current file (version {result.version})")
+    return 0
+
+
 def _program() -> str:
     """The name the command line was started by: build.py in this repository, carepath once installed."""
     return "build.py" if Path(sys.argv[0]).name == "build.py" else "carepath"
@@ -452,6 +476,19 @@ def parser() -> argparse.ArgumentParser:
     it.add_argument("--requirement", metavar="SPEC",
                     help="the line requirements.txt installs carepath with (default carepath==VERSION)")
     it.set_defaults(func=cmd_init)
+
+    ov = sub.add_parser("override", help="replace one of carepath's template or print files in the toolkit",
+                        description="Copy carepath's file at PATH (e.g. print/css/print.css) into the toolkit, "
+                                    "where it replaces carepath's, and record in overrides.yml the version it was "
+                                    "made from: `check` then says when carepath's file changes in an upgrade.")
+    toolkit(ov)
+    ov.add_argument("path", nargs="?", help="a file of carepath's templates/ or print/")
+    how = ov.add_mutually_exclusive_group()
+    how.add_argument("--diff", action="store_true", help="show how the toolkit's file differs from carepath's")
+    how.add_argument("--mark-current", action="store_true",
+                     help="record the toolkit's file as made from carepath's current one (after merging its changes)")
+    how.add_argument("--list", action="store_true", help="list the files a toolkit may replace")
+    ov.set_defaults(func=cmd_override)
     return main
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import importlib.metadata
 import multiprocessing
 import os
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
 RE_EXPORTED = (LanguageChoiceError, MergeError)
 Progress = Callable[[str], None]
 # What serve watches: a change to any of these rebuilds the preview.
-WATCHED = ("content", "locales", "templates", "print", "mkdocs.yml")
+WATCHED = ("content", "locales", "templates", "print", "mkdocs.yml", "overrides.yml")
 # The folders of the toolkit whose files a stage may be working on when it fails (see BuildFailed).
 TOOLKIT_FOLDERS = ("content", "locales", "templates", "print")
 SERVE_PREFIX = "carepath-serve-"  # serve's own folder in the system's temporary folder
@@ -583,6 +584,80 @@ def init(options: InitOptions) -> InitResult:
         (options.target / name).parent.mkdir(parents=True, exist_ok=True)
         (options.target / name).write_bytes(data)
     return InitResult(options.target, sorted(planned))
+
+
+# --- override ---------------------------------------------------------------------------------------------
+
+OVERRIDES_HEADER = """\
+# Written by carepath (`carepath override`): each file of templates/ or print/ that replaces carepath's, and
+# the version of carepath's file it was made from. `carepath check` says when carepath's file has changed since.
+"""
+
+
+@dataclass(frozen=True)
+class OverrideOptions:
+    """A file of carepath's templates/ or print/ to replace in a toolkit, and what to do with it."""
+
+    root: Path
+    path: str | None  # e.g. print/css/print.css; None with `action` "list"
+    action: str = "copy"  # copy | mark-current | diff | list
+
+
+@dataclass
+class OverrideResult:
+    """What override did: the file it wrote or recorded, the difference it found, or carepath's files."""
+
+    path: str | None = None
+    version: str | None = None  # the version of carepath's file now recorded
+    diff: str = ""
+    files: list[str] = field(default_factory=list)
+
+
+class OverrideRefused(Exception):
+    """override wrote nothing: the reason, in one sentence with its fix."""
+
+
+def override(options: OverrideOptions) -> OverrideResult:
+    """Copy carepath's file into the toolkit, record the version it was made from, or show how the two differ."""
+    from carepath.layers import OVERRIDABLE, OVERRIDES_FILE, file_version
+    from carepath.resources import BUILTIN_TOOLKIT
+
+    root = options.root
+    if options.action == "list":
+        return OverrideResult(files=[f"{name}/{path}" for name in OVERRIDABLE
+                                     for path in toolkit_layers(BUILTIN_TOOLKIT, name).files()])
+    path = (options.path or "").strip("/")
+    theirs = BUILTIN_TOOLKIT / path
+    if path.split("/")[0] not in OVERRIDABLE or ".." in path.split("/") or not theirs.is_file():
+        raise OverrideRefused(f"carepath has no file {path}: `carepath override --list` lists the files of its "
+                              "templates/ and print/ that a toolkit may replace")
+    if toolkit_layers(root, path.split("/")[0]).builtin is None:
+        raise OverrideRefused("this is carepath's own toolkit: its templates/ and print/ are carepath's files")
+    mine = root / path
+    if options.action == "diff":
+        if not mine.is_file():
+            raise OverrideRefused(f"the toolkit has no {path}: it uses carepath's file as it is")
+        lines = difflib.unified_diff(
+            theirs.read_text(encoding="utf-8").splitlines(keepends=True),
+            mine.read_text(encoding="utf-8").splitlines(keepends=True),
+            fromfile=f"carepath's {path}", tofile=f"the toolkit's {path}",
+        )
+        return OverrideResult(path, diff="".join(lines))
+    if options.action == "copy":
+        if mine.exists() or mine.is_symlink():
+            raise OverrideRefused(f"the toolkit already has {path}: --diff shows how it differs from carepath's, "
+                                  "--mark-current records it as made from carepath's current file")
+        mine.parent.mkdir(parents=True, exist_ok=True)
+        mine.write_bytes(theirs.read_bytes())
+    elif not mine.is_file():
+        raise OverrideRefused(f"the toolkit has no {path} to record: `carepath override {path}` copies carepath's")
+    sources, _ = load_sources(root)
+    data = sources.override_records.data if sources.override_records is not None else None
+    records = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    records[path] = version = file_version(theirs.read_bytes())
+    text = OVERRIDES_HEADER + "".join(f"{name}: '{value}'\n" for name, value in sorted(records.items()))
+    (root / OVERRIDES_FILE).write_text(text, encoding="utf-8")
+    return OverrideResult(path, version)
 
 
 # --- translation ------------------------------------------------------------------------------------------

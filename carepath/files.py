@@ -18,7 +18,7 @@ from carepath.messages import FRAGMENTS, fragment
 
 # Folders and files of a toolkit that carepath reads; a symbolic link in any of them is refused.
 WATCHED = ("content", "locales", "templates", "print")
-WATCHED_FILES = ("mkdocs.yml",)
+WATCHED_FILES = ("mkdocs.yml", "overrides.yml")
 # What may be published beside the free pages: suffix -> the kind of file its first bytes must show.
 ASSET_KINDS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".webp": "webp", ".avif": "avif",
                ".pdf": "pdf"}

@@ -7,6 +7,7 @@ example's, so there is one layer.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from carepath.resources import BUILTIN_TOOLKIT
 
 # The folders a toolkit may override file by file.
 OVERRIDABLE = ("templates", "print")
+# Kept by carepath at the toolkit's root: the version of carepath's file each of the toolkit's own was made from.
+OVERRIDES_FILE = "overrides.yml"
+
+
+def file_version(data: bytes) -> str:
+    """A file's version as overrides.yml records it: its sha256, first 12 hex characters."""
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

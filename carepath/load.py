@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from carepath.files import FILE, MAX_FILE_BYTES, Entry, inside, linked, locate, walk
+from carepath.layers import OVERRIDABLE, OVERRIDES_FILE, file_version, toolkit_layers
 from carepath.lines import Lines, hidden_problem
 from carepath.messages import fragment, problem
 from carepath.problems import Problem, relative
@@ -101,6 +102,15 @@ class MarkdownFile:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Override:
+    """A file of the toolkit's templates/ or print/ at a path where carepath has a file of its own."""
+
+    path: str  # from the toolkit's root, e.g. print/css/print.css
+    version: str  # the toolkit's file (carepath.layers.file_version)
+    builtin: str  # carepath's file of the same path, as this carepath has it
+
+
 @dataclass
 class Sources:
     """Everything read from a toolkit, before any checking."""
@@ -117,6 +127,10 @@ class Sources:
     entries: dict[str, Entry] = field(default_factory=dict)
     # The text of every YAML and Markdown file read, by path, whether or not it could be parsed.
     raw: dict[str, str] = field(default_factory=dict)
+    # The toolkit's files that replace carepath's (carepath.layers), by path, and overrides.yml, which records
+    # the version of carepath's file each was made from.
+    overrides: dict[str, Override] = field(default_factory=dict)
+    override_records: YamlFile | None = None
 
     def page_names(self, tag: str) -> list[str]:
         """The free pages written in language `tag` (content/<tag>/pages/*.md), whether or not they could be read."""
@@ -516,4 +530,23 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
             problems.extend(found)
             if loaded is not None:
                 sources.records[tag] = loaded
+    sources.overrides = _overrides(root, sources.entries)
+    if sources.entries.get(OVERRIDES_FILE, Entry("", "")).kind == FILE:
+        sources.override_records, found = read_yaml(root / OVERRIDES_FILE, root, raw=raw)
+        problems.extend(found)
     return sources, problems
+
+
+def _overrides(root: Path, entries: dict[str, Entry]) -> dict[str, Override]:
+    """The toolkit's files in templates/ and print/ that stand where carepath has a file, with both versions."""
+    found: dict[str, Override] = {}
+    for name in OVERRIDABLE:
+        builtin = toolkit_layers(root, name).builtin
+        if builtin is None:  # carepath's own repository: its files are carepath's
+            continue
+        for path, entry in entries.items():
+            theirs = builtin.parent / path
+            if entry.kind == FILE and path.startswith(f"{name}/") and theirs.is_file():
+                mine = file_version((root / path).read_bytes())
+                found[path] = Override(path, mine, file_version(theirs.read_bytes()))
+    return dict(sorted(found.items()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import shutil
 import subprocess
@@ -21,12 +22,17 @@ from carepath import __version__, commands
 from carepath.cli import main, parser
 
 
-def init(target: Path, *args: str) -> tuple[int, str, str]:
-    """`carepath init TARGET ARGS` in this process: its exit status, output and errors."""
+def cli_run(root: Path | None, *args: str) -> tuple[int, str, str]:
+    """`carepath ARGS [--root ROOT]` in this process: its exit status, output and errors."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["init", str(target), *args])
+        code = main([*args, *(["--root", str(root)] if root else [])])
     return code, out.getvalue(), err.getvalue()
+
+
+def init(target: Path, *args: str) -> tuple[int, str, str]:
+    """`carepath init TARGET ARGS` in this process."""
+    return cli_run(None, "init", str(target), *args)
 
 
 def test_init_from_example_writes_a_toolkit_repository_that_checks_clean(tmp_path: Path) -> None:
@@ -192,3 +198,64 @@ def test_a_content_only_toolkit_builds_the_very_site_of_this_repository(example:
     with rendering_alone():
         commands.build(commands.BuildOptions(target, dt.date.fromisoformat(TODAY), strict=True))
     assert fingerprint(target / "site") == fingerprint(example.site)
+
+
+def problems_of(root: Path) -> list[tuple[str, int, str, str]]:
+    """(file, line, code, fix) of every problem `check` finds in the toolkit at `root`."""
+    report = commands.check(commands.CheckOptions(root, dt.date.fromisoformat(TODAY))).report
+    return [(p.path, p.line, p.code, p.fix) for p in report.problems]
+
+
+def test_override_records_the_version_and_check_says_when_carepaths_file_moved_on(tmp_path: Path) -> None:
+    """`carepath override` copies carepath's file and records its version; check follows that record."""
+    root = tmp_path / "lakeside"
+    commands.init(commands.InitOptions(root, from_example=True))
+    css = "print/css/print.css"
+    code, out, _ = cli_run(root, "override", css)
+    assert code == 0 and "copied carepath's print/css/print.css" in out
+    records = yaml.safe_load((root / "overrides.yml").read_text(encoding="utf-8"))
+    assert records == {css: hashlib.sha256((ROOT / css).read_bytes()).hexdigest()[:12]}
+    (root / css).write_text((root / css).read_text(encoding="utf-8") + "/* ours */\n", encoding="utf-8")
+    assert problems_of(root) == []  # made from carepath's current file: nothing to say
+    code, out, _ = cli_run(root, "override", css, "--diff")
+    assert code == 0 and "+/* ours */" in out
+
+    # carepath's file moved on since the copy was made (an upgrade): named at the file, with what to do
+    (root / "overrides.yml").write_text(f"{css}: '0123456789ab'\n", encoding="utf-8")
+    [(path, line, code_, fix)] = problems_of(root)
+    assert (path, line, code_) == (css, 1, "overrides.outdated")
+    assert f"carepath override {css} --diff" in fix and f"carepath override {css} --mark-current" in fix
+    assert cli_run(root, "override", css, "--mark-current")[0] == 0
+    assert problems_of(root) == []
+
+    # a changed copy nobody recorded, a record of a file that is gone, a record carepath did not write
+    (root / "overrides.yml").write_text(
+        "print/css/cards.css: '0123456789ab'\nprint/css/a4.css: 12\n", encoding="utf-8")
+    found = {(path, line, code_) for path, line, code_, _fix in problems_of(root)}
+    assert found == {(css, 1, "overrides.unrecorded"), ("overrides.yml", 1, "overrides.no_file"),
+                     ("overrides.yml", 2, "overrides.bad_version")}
+    (root / "overrides.yml").write_text("- print/css/print.css\n", encoding="utf-8")
+    assert ("overrides.yml", 1, "overrides.not_mapping") in {(p, n, c) for p, n, c, _f in problems_of(root)}
+
+
+def test_override_refuses_what_it_cannot_do_and_writes_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "lakeside"
+    commands.init(commands.InitOptions(root, from_example=True))
+    cases = {
+        ("print/css/nope.css",): "carepath has no file print/css/nope.css",
+        ("content/services.yml",): "carepath has no file content/services.yml",
+        ("print/css/../../mkdocs.yml",): "carepath has no file",
+        ("print/css/cards.css", "--mark-current"): "the toolkit has no print/css/cards.css to record",
+        ("print/css/cards.css", "--diff"): "the toolkit has no print/css/cards.css",
+    }
+    for args, message in cases.items():
+        code, _out, err = cli_run(root, "override", *args)
+        assert code == 2 and message in err, (args, err)
+    assert not (root / "print").exists() and not (root / "overrides.yml").exists()
+    assert cli_run(root, "override", "print/css/cards.css")[0] == 0
+    code, _out, err = cli_run(root, "override", "print/css/cards.css")
+    assert code == 2 and "already has print/css/cards.css" in err
+    code, out, _err = cli_run(root, "override", "--list")
+    assert "print/css/print.css" in out.splitlines() and "templates/overrides/main.html" in out.splitlines()
+    code, _out, err = cli_run(ROOT, "override", "print/css/cards.css", "--mark-current")
+    assert code == 2 and "carepath's own toolkit" in err

@@ -15,6 +15,7 @@ from carepath.checks.crisis import check_crisis, check_needs
 from carepath.checks.fonts import check_fonts
 from carepath.checks.glyphs import check_glyphs
 from carepath.checks.markdown import check_markdown
+from carepath.checks.overrides import check_overrides
 from carepath.checks.paths import check_links, check_pages_folders
 from carepath.checks.placeholders import check_placeholders
 from carepath.checks.records import check_records
@@ -49,6 +50,7 @@ CHECKS: tuple[Check, ...] = (
     check_fonts,
     check_glyphs,
     check_records,
+    check_overrides,
     check_release,
     check_crisis,
     check_needs,
