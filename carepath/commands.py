@@ -45,7 +45,7 @@ from carepath.write.languages import (
     write_manifest,
 )
 from carepath.write.lock import BuildBusy, OwnedFolder, build_lock, remove_stale
-from carepath.write.site import move_file, publish, recover, write_site_sources
+from carepath.write.site import move_file, publish, recover, write_extra_files, write_site_sources
 
 if TYPE_CHECKING:
     from carepath.l10n.new_locale import NewLocale
@@ -317,6 +317,8 @@ def _build(options: BuildOptions, site_dir: Path, progress: Progress, pool: Exec
         stage = "finishing the website"
         for job in jobs:  # each PDF into its language's part
             move_file(pdfs / job.path, parts.parts[job.lang] / PART_SITE / job.path)
+        if model.source.locale.tag in tags:  # mkdocs.yml's extra_files, with the source language's pages
+            write_extra_files(sources.extra_files, parts.parts[model.source.locale.tag] / PART_SITE)
         if options.part:
             write_manifest(staging / "parts", all_tags, tags)
             result.search_entries = {tag: part_entries(parts.parts[tag]) for tag in tags}

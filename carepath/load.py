@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from carepath.files import FILE, MAX_FILE_BYTES, Entry, inside, linked, locate, walk
+from carepath.files import FILE, MAX_FILE_BYTES, Entry, entry_at, inside, linked, locate, walk
 from carepath.layers import OVERRIDABLE, OVERRIDES_FILE, file_version, toolkit_layers
 from carepath.lines import Lines, hidden_problem
 from carepath.messages import fragment, problem
 from carepath.problems import Problem, relative
+from carepath.settings import extra_file_issue
 
 # Where each value stood in its file: a JSON path (keys and list indexes) -> (line, column), 1-based.
 Positions = dict[tuple[str | int, ...], tuple[int, int]]
@@ -131,6 +132,8 @@ class Sources:
     # the version of carepath's file each was made from.
     overrides: dict[str, Override] = field(default_factory=dict)
     override_records: YamlFile | None = None
+    # mkdocs.yml's extra_files, each read (bytes) or why it could not be (a message fragment), by name.
+    extra_files: dict[str, bytes | str] = field(default_factory=dict)
 
     def page_names(self, tag: str) -> list[str]:
         """The free pages written in language `tag` (content/<tag>/pages/*.md), whether or not they could be read."""
@@ -500,6 +503,11 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
     if sources.entries.get(SETTINGS_FILE, Entry("", "")).kind == FILE:
         sources.settings, found = read_yaml(root / SETTINGS_FILE, root, tags=True, raw=raw)
         problems.extend(found)
+        listed = sources.settings.data.get("extra_files") if sources.settings and isinstance(
+            sources.settings.data, dict) else None
+        for name in listed if isinstance(listed, list) else []:
+            if isinstance(name, str) and extra_file_issue(name) is None:
+                sources.extra_files[name] = _read_extra_file(root, name)
     for path in sorted((root / "locales").glob("*.yml")):
         loaded, found = read_yaml(path, root, raw=raw)
         problems.extend(found)
@@ -535,6 +543,19 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
         sources.override_records, found = read_yaml(root / OVERRIDES_FILE, root, raw=raw)
         problems.extend(found)
     return sources, problems
+
+
+def _read_extra_file(root: Path, name: str) -> bytes | str:
+    """An extra file's bytes, or why it cannot be published: never through a link, never a huge one."""
+    path = root / name
+    entry = entry_at(path, root)
+    if entry is None:
+        return "there is no such file"
+    if linked(path, root) or entry.kind != FILE:
+        return "it is a symbolic link or a folder, not a file"
+    if entry.size > MAX_FILE_BYTES:
+        return f"it is larger than {MAX_FILE_BYTES // 1_000_000} MB"
+    return path.read_bytes()
 
 
 def _overrides(root: Path, entries: dict[str, Entry]) -> dict[str, Override]:

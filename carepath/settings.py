@@ -30,6 +30,30 @@ PALETTE_VALUE = re.compile(r"^[a-z][a-z0-9 -]{0,30}$")
 SITE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&()*+,;=:@%/-]*)?$")
 # Settings the theme writes into pages as they are: kept only as plain text, escaped
 TEXT_SETTINGS = ("copyright", "site_author")
+# Settings carepath reads itself and never passes on to MkDocs.
+CAREPATH_SETTINGS = frozenset({"extra_files"})
+# extra_files: files copied into the site untouched (CNAME, robots.txt, .well-known/security.txt, a PGP key, an
+# icon). Nothing a browser runs or renders as a page (HTML, SVG, XML, scripts), and no name carepath writes itself.
+EXTRA_FILE_SUFFIXES = frozenset({"", ".txt", ".json", ".asc", ".pem", ".ico", ".png", ".webmanifest"})
+RESERVED_NAMES = frozenset({"_headers", "_redirects", "sitemap.xml", "sitemap.xml.gz", "404.html", "index.html"})
+TOOLKIT_FOLDERS = frozenset({"content", "locales", "templates", "print", "site", ".carepath", ".git", ".github"})
+
+
+def extra_file_issue(name: str) -> str | None:
+    """Why `name` cannot be an extra file (a fragment for the message), or None when it can."""
+    parts = name.split("/")
+    if name.startswith("/") or "\\" in name or any(part in ("", ".", "..") for part in parts):
+        return "it is not a path inside the toolkit's folder, written with '/' between folders"
+    if parts[0] in TOOLKIT_FOLDERS:
+        return f"{parts[0]}/ is a folder carepath reads or writes itself"
+    if any(part.startswith(".") for part in parts[1:]) or (parts[0].startswith(".") and parts[0] != ".well-known"):
+        return "a hidden file or folder can hold secrets (only .well-known/ is published)"
+    if name in RESERVED_NAMES:
+        return "carepath writes a file of that name itself"
+    suffix = "." + parts[-1].rsplit(".", 1)[1].lower() if "." in parts[-1] else ""
+    if suffix not in EXTRA_FILE_SUFFIXES:
+        return f"a {suffix} file is one a browser could run or show as a page"
+    return None
 EXTRA_SETTINGS = frozenset({"generator", "carepath_quick_exit", "carepath_quick_exit_url", "carepath_colour"})
 # The community's colour (extra.carepath_colour): the header, links and buttons, with white text on it.
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, fingerprint, rendering_alone
+from conftest import ROOT, copy_toolkit, fingerprint, rendering_alone
 from test_check import TODAY
 
 from carepath import __version__, commands
@@ -259,3 +259,44 @@ def test_override_refuses_what_it_cannot_do_and_writes_nothing(tmp_path: Path) -
     assert "print/css/print.css" in out.splitlines() and "templates/overrides/main.html" in out.splitlines()
     code, _out, err = cli_run(ROOT, "override", "print/css/cards.css", "--mark-current")
     assert code == 2 and "carepath's own toolkit" in err
+
+
+def with_extra_files(root: Path, *names: str) -> None:
+    """List `names` under extra_files: in the toolkit's mkdocs.yml (after its first line)."""
+    settings = root / "mkdocs.yml"
+    lines = settings.read_text(encoding="utf-8").splitlines(keepends=True)
+    listed = "extra_files:\n" + "".join(f"  - {name}\n" for name in names)
+    settings.write_text(lines[0] + listed + "".join(lines[1:]), encoding="utf-8")
+
+
+def test_extra_files_must_be_plain_files_of_the_toolkit_a_browser_cannot_run(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    (root / "index.html").write_text("<script>alert(1)</script>")
+    (root / "robots.txt").write_text("User-agent: *\n")
+    (root / "linked.txt").symlink_to(root / "robots.txt")
+    names = ["robots.txt", "/etc/passwd", "../secret.txt", "index.html", "page.svg", "_headers", ".env",
+             "content/services.yml", "missing.txt", "linked.txt"]
+    with_extra_files(root, *names)
+    found = {p.line: (p.code, p.message) for p in commands.check(
+        commands.CheckOptions(root, dt.date.fromisoformat(TODAY))).report.problems}
+    assert set(found) == set(range(3, 3 + len(names))) - {3}, found  # every entry but robots.txt, at its line
+    assert all(code == "settings.extra_file" for code, _message in found.values())
+    reasons = {line: message.split(": ", 1)[1] for line, (_code, message) in found.items()}
+    assert "not a path inside" in reasons[4] and "not a path inside" in reasons[5]
+    assert "writes a file of that name" in reasons[6] and "writes a file of that name" in reasons[8]
+    assert "could run or show as a page" in reasons[7] and "hidden" in reasons[9]
+    assert "carepath reads or writes itself" in reasons[10]
+    assert "no such file" in reasons[11] and "symbolic link" in reasons[12]
+
+
+@pytest.mark.slow
+def test_extra_files_are_published_byte_for_byte(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    (root / "CNAME").write_text("toolkit.riverside.example\n")
+    (root / ".well-known").mkdir()
+    (root / ".well-known/security.txt").write_bytes(b"Contact: mailto:security@riverside.example\r\n")
+    with_extra_files(root, "CNAME", ".well-known/security.txt")
+    with rendering_alone():
+        commands.build(commands.BuildOptions(root, dt.date.fromisoformat(TODAY)))
+    assert (root / "site/CNAME").read_bytes() == (root / "CNAME").read_bytes()
+    assert (root / "site/.well-known/security.txt").read_bytes() == b"Contact: mailto:security@riverside.example\r\n"

@@ -356,3 +356,21 @@ def test_check_refuses_a_colour_white_text_cannot_be_read_on(tmp_path: Path) -> 
         assert result.returncode == 1 and "mkdocs.yml:" in result.stderr and expected in result.stderr, result.stderr
         if colour.startswith("#"):
             assert "choose a darker shade, such as #" in result.stderr, result.stderr
+
+
+def test_headers_file_carries_the_pages_policy_and_what_a_meta_tag_cannot(example: Built) -> None:
+    """site/_headers (Netlify, Cloudflare Pages): every page's policy as a header, with frame-ancestors and the
+    headers a meta tag cannot set; each page's own inline scripts stay allowed."""
+    lines = (example.site / "_headers").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "/*"
+    headers = dict(line.strip().split(": ", 1) for line in lines[1:])
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Frame-Options"] == "DENY" and "camera=()" in headers["Permissions-Policy"]
+    policy = {d.split()[0]: set(d.split()[1:]) for d in headers["Content-Security-Policy"].split("; ")}
+    assert policy["default-src"] == {"'none'"} and policy["frame-ancestors"] == {"'none'"}
+    assert not any("unsafe" in source or source.startswith("http") for sources in policy.values() for source in sources)
+    for path in site_pages(example.site):
+        meta = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', path.read_text(encoding="utf-8"))
+        assert meta, path
+        own = {d.split()[0]: set(d.split()[1:]) for d in meta[1].split("; ")}
+        assert own["script-src"] <= policy["script-src"], path  # the header never blocks what the page runs

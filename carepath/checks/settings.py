@@ -28,6 +28,7 @@ from carepath.messages import fragment, problem
 from carepath.problems import Problem
 from carepath.settings import (
     BOOLEAN_SETTINGS,
+    CAREPATH_SETTINGS,
     COLOUR,
     EXTRA_SETTINGS,
     FEATURES,
@@ -42,6 +43,7 @@ from carepath.settings import (
     THEME_SETTINGS,
     contrast_with_white,
     darker_until_readable,
+    extra_file_issue,
     plain_data,
     plugin_name,
     quick_exit_url_ok,
@@ -106,6 +108,23 @@ def _unknown(found: _Found, data: dict[str, Any], path: tuple[str, ...], allowed
                          allowed=", ".join(sorted(allowed)))
 
 
+def _check_extra_files(found: _Found, listed: Any, read: dict[str, bytes | str]) -> None:
+    """extra_files: a list of files of the toolkit that can be published as they are, each there to be read."""
+    if listed is None:
+        return
+    if not isinstance(listed, list):
+        found.add(("extra_files",), "settings.not_list", key="extra_files")
+        return
+    for index, name in enumerate(listed):
+        if not isinstance(name, str):
+            found.add(("extra_files", index), "settings.extra_file", name=name,
+                      why="it is not a file name")
+            continue
+        why = extra_file_issue(name) or (read[name] if isinstance(read.get(name), str) else None)
+        if why:
+            found.add(("extra_files", index), "settings.extra_file", name=name, why=why)
+
+
 def check_settings(sources: Sources, run: Run) -> list[Problem]:
     """Refuse every setting of mkdocs.yml that could run code, load other hosts or change carepath's pages."""
     settings = sources.settings
@@ -116,7 +135,8 @@ def check_settings(sources: Sources, run: Run) -> list[Problem]:
     found = _Found(settings)
     tags = list(tagged_values(settings.data))
     data: dict[str, Any] = plain_data(settings.data)  # a tagged value is None here: refused once, at its tag
-    _unknown(found, data, (), SETTINGS)
+    _unknown(found, data, (), SETTINGS | CAREPATH_SETTINGS)
+    _check_extra_files(found, data.get("extra_files"), sources.extra_files)
     if data.get("site_url") and not SITE_URL.match(str(data["site_url"])):
         found.add(("site_url",), "settings.site_url", url=data["site_url"])
     for key in BOOLEAN_SETTINGS:

@@ -12,6 +12,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,33 @@ def content_security_policy(scripts: set[str]) -> str:
         "base-uri 'none'",
         "form-action 'self'",
     ])
+
+
+# What a static host's _headers file (Netlify, Cloudflare Pages) adds to every response, beside the policy.
+HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"),
+)
+META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def headers_file(pages: Iterable[str]) -> str:
+    """The _headers file of a site whose finished `pages` are given: the pages' own policy as an HTTP header (the
+    theme's inline scripts of every page allowed by hash), plus what a meta tag cannot carry (frame-ancestors,
+    the other headers). Hosts that read no _headers file (GitHub, GitLab Pages) publish it as a plain file."""
+    directives: dict[str, list[str]] = {}
+    for page in pages:
+        found = META_POLICY.search(page)
+        for directive in (found[1].split(";") if found else []):
+            name, *sources = directive.split()
+            known = directives.setdefault(name, [])
+            known += [source for source in sources if source not in known]
+    directives["frame-ancestors"] = ["'none'"]
+    policy = "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
+    lines = ["/*", f"  Content-Security-Policy: {policy}", *(f"  {name}: {value}" for name, value in HEADERS)]
+    return "\n".join(lines) + "\n"
 
 
 def _script_scheme(value: str) -> bool:

@@ -28,10 +28,11 @@ from carepath.model import Model
 from carepath.render.site import LUNR_LANGUAGES
 from carepath.versions import package_versions
 from carepath.write import WriteFailed
-from carepath.write.hooks import UnsafePage
+from carepath.write.hooks import UnsafePage, headers_file
 from carepath.write.lock import die_with
 
 PART_SITE = "site"  # in a language part: the files it publishes
+HEADERS_FILE = "_headers"  # the HTTP headers of every page, for hosts that read it (Netlify, Cloudflare Pages)
 PART_URLS = "urls.xml"  # in a language part: its <url> entries of the sitemap
 PART_SEARCH = "search.json"  # in a language part: how many entries its search index has
 MANIFEST = "carepath-part.json"  # in a shard's folder: which languages it holds, of which toolkit
@@ -331,6 +332,8 @@ def assemble(parts: dict[str, Path], all_tags: list[str], target: Path, move: bo
     sitemap = (SITEMAP_HEAD + "".join(urls) + SITEMAP_FOOT).encode("utf-8")
     (target / "sitemap.xml").write_bytes(sitemap)
     (target / "sitemap.xml.gz").write_bytes(_gzip(sitemap))
+    pages = (path.read_text(encoding="utf-8") for path in sorted(target.rglob("*.html")))
+    (target / HEADERS_FILE).write_text(headers_file(pages), encoding="utf-8")
     return counts
 
 

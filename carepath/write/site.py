@@ -159,3 +159,11 @@ def publish(staging: Path, target: Path) -> None:
         os.replace(target, old)
         os.replace(staging, target)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def write_extra_files(files: dict[str, bytes | str], site: Path) -> None:
+    """mkdocs.yml's extra_files into the site, byte for byte (the check refused those it could not read)."""
+    for name, data in files.items():
+        if isinstance(data, bytes):
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_bytes(data)
