@@ -374,3 +374,21 @@ def test_headers_file_carries_the_pages_policy_and_what_a_meta_tag_cannot(exampl
         assert meta, path
         own = {d.split()[0]: set(d.split()[1:]) for d in meta[1].split("; ")}
         assert own["script-src"] <= policy["script-src"], path  # the header never blocks what the page runs
+
+
+def test_each_language_has_its_own_404_page_with_the_numbers_and_the_way_home(example: Built) -> None:
+    """A mistyped address under es/ shows a Spanish page: the emergency banner, what happened, a link home."""
+    titles = {}
+    for tag, prefix in LOCALES.items():
+        path = example.site / prefix / "404.html"
+        text = path.read_text(encoding="utf-8")
+        locale = yaml.safe_load((ROOT / f"locales/{tag}.yml").read_text(encoding="utf-8"))
+        assert f'<html lang="{tag}"' in text, path
+        titles[tag] = locale["ui"]["not_found.title"]
+        assert f"<h1>{titles[tag]}</h1>" in text, path
+        assert f'<a href="/{prefix}index.html">{locale["ui"]["not_found.home"]}</a>' in text, path
+        assert 'class="cp-banner"' in text and 'href="tel:' in text, path  # the numbers to call, one tap away
+    assert len(set(titles.values())) == len(LOCALES)  # each in its own words
+    rules = (example.site / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert [r for r in rules if not r.startswith("#")] == [
+        f"/{prefix.rstrip('/')}/*  /{prefix}404.html  404" for prefix in LOCALES.values() if prefix]

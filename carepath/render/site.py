@@ -122,6 +122,15 @@ def banner(toolkit: LocalizedToolkit) -> dict[str, Any]:
     }
 
 
+# The 404 page's words for a toolkit whose locales do not have them yet (they came with carepath 0.1.0).
+NOT_FOUND = {
+    "title": "This page is not here",
+    "text": "The address may have a typing mistake, or the page has moved. If you need help now, the numbers to call "
+            "are at the top of this page.",
+    "home": "Go to the home page",
+}
+
+
 def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
     """The per-language values the theme overrides read from `config.extra.carepath`."""
     tag = toolkit.locale.tag
@@ -151,6 +160,10 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
             "outdated_link": notice("notice.outdated_link"),
         },
         "print_title": _text(toolkit, toolkit.ui("print.title")),
+        # the language's 404 page (templates/overrides/404.html); a toolkit made before these strings gets English
+        "not_found": {part: _text(toolkit, toolkit.ui(f"not_found.{part}")) if f"not_found.{part}" in {
+            *toolkit.locale.ui, *toolkit.source.ui} else {"value": english, "lang": "en", "dir": "ltr"}
+            for part, english in NOT_FOUND.items()},
     }
 
 

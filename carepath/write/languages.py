@@ -33,6 +33,9 @@ from carepath.write.lock import die_with
 
 PART_SITE = "site"  # in a language part: the files it publishes
 HEADERS_FILE = "_headers"  # the HTTP headers of every page, for hosts that read it (Netlify, Cloudflare Pages)
+REDIRECTS_FILE = "_redirects"  # Netlify's rules: each language's own 404 page
+REDIRECTS_HEAD = "# Written by carepath: an address not on the site shows the 404 page of its language's folder\n"
+NOT_FOUND_PAGE = "404.html"
 PART_URLS = "urls.xml"  # in a language part: its <url> entries of the sitemap
 PART_SEARCH = "search.json"  # in a language part: how many entries its search index has
 MANIFEST = "carepath-part.json"  # in a shard's folder: which languages it holds, of which toolkit
@@ -45,7 +48,7 @@ SITEMAP_HEAD = (
 SITEMAP_FOOT = "</urlset>\n"
 # What a language part takes from its MkDocs build: its own folder, and from the source language the files
 # every language shares (theme assets, the 404 page).
-SHARED_FILES = ("assets", "404.html")
+SHARED_FILES = ("assets", NOT_FOUND_PAGE)
 KNOWN_ERRORS = (UnsafePage, SecurityError, WriteFailed)  # a worker's errors the build reports as they are
 
 
@@ -132,6 +135,8 @@ def _take_part(built: Path, language: Language, part: Path) -> None:
             os.replace(path, site / path.name)
     else:
         os.replace(built / language.tag, site / language.tag)
+        if (built / NOT_FOUND_PAGE).is_file():  # this build's 404 page is in this language: its own, in its folder
+            os.replace(built / NOT_FOUND_PAGE, site / language.tag / NOT_FOUND_PAGE)
     entries = _localize_search(built, language, part)
     (part / PART_SEARCH).write_text(json.dumps({language.tag: entries}), encoding="utf-8")
     sitemap = (built / "sitemap.xml").read_text(encoding="utf-8") if (built / "sitemap.xml").is_file() else ""
@@ -334,6 +339,10 @@ def assemble(parts: dict[str, Path], all_tags: list[str], target: Path, move: bo
     (target / "sitemap.xml.gz").write_bytes(_gzip(sitemap))
     pages = (path.read_text(encoding="utf-8") for path in sorted(target.rglob("*.html")))
     (target / HEADERS_FILE).write_text(headers_file(pages), encoding="utf-8")
+    # Netlify shows a folder's own 404 page by these rules (Cloudflare Pages finds the nearest one itself)
+    rules = [f"/{tag}/*  /{tag}/{NOT_FOUND_PAGE}  404\n" for tag in all_tags
+             if (target / tag / NOT_FOUND_PAGE).is_file()]
+    (target / REDIRECTS_FILE).write_text(REDIRECTS_HEAD + "".join(rules), encoding="utf-8")
     return counts
 
 
