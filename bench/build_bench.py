@@ -53,6 +53,7 @@ from corpus import SOURCE_TAG, SOURCES, copy_example, make_corpus  # bench/ is n
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
+REFERENCES = "bench/references.py"  # run from the code measured: it imports carepath
 GIB = 1024 ** 3
 SAMPLE_SECONDS = 0.05
 TREE_SECONDS = 0.5
@@ -389,7 +390,7 @@ def bench_corpus(name: str, work: Path, args: argparse.Namespace, say: Callable[
     if "static-i18n" not in skip:
         say(f"[{name}] static-i18n reference")
         reference = folder / "static-i18n"
-        prepared = measure([PYTHON, str(ROOT / "bench" / "references.py"), "static-i18n", str(root),
+        prepared = measure([PYTHON, str(args.code / REFERENCES), "static-i18n", str(root),
                             str(reference), "--json", str(folder / "static-i18n.json")], env)
         mkdocs = [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(reference / "mkdocs.yml")]
         result["static_i18n"] = {**best([measure(mkdocs, env) for _ in range(args.runs)]),
@@ -400,7 +401,7 @@ def bench_corpus(name: str, work: Path, args: argparse.Namespace, say: Callable[
     if "weasyprint" not in skip:
         say(f"[{name}] raw WeasyPrint reference")
         raw_json = folder / "weasyprint.json"
-        process = measure([PYTHON, str(ROOT / "bench" / "references.py"), "weasyprint", str(root),
+        process = measure([PYTHON, str(args.code / REFERENCES), "weasyprint", str(root),
                            "--passes", str(args.runs), "--json", str(raw_json)], env)
         result["weasyprint"] = {**json.loads(raw_json.read_text(encoding="utf-8")),
                                 "process_wall_s": process.wall_s, "process_cpu_s": process.cpu_s}
@@ -545,11 +546,15 @@ def snapshot(work: Path, head: bool) -> Path:
     shutil.rmtree(code, ignore_errors=True)
     code.mkdir(parents=True)
     if head:
-        archive = subprocess.run(["git", "archive", "--format=tar", "HEAD", "build.py", "carepath", *SOURCES],
-                                 cwd=ROOT, capture_output=True, check=True)
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", "HEAD", "build.py", "carepath", REFERENCES, *SOURCES],
+            cwd=ROOT, capture_output=True, check=True,
+        )
         subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
         return code
     shutil.copy2(ROOT / "build.py", code / "build.py")
+    (code / REFERENCES).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / REFERENCES, code / REFERENCES)  # the references import the code measured: the same version
     shutil.copytree(ROOT / "carepath", code / "carepath", ignore=shutil.ignore_patterns("__pycache__"))
     return copy_example(code, ROOT)
 
