@@ -194,6 +194,7 @@ class LocalizedToolkit:
     region: str
     reviewed: dt.date
     license: str
+    version: str | None  # toolkit.yml's version: on every PDF and beside every page's handouts
     title: Text
     summary: Text | None
     audience: Text | None
@@ -440,6 +441,7 @@ def build_toolkit(
         region=region,
         reviewed=parse_date(facts["reviewed"]),
         license=facts["license"],
+        version=str(facts["version"]) if facts.get("version") is not None else None,
         title=texts.need("toolkit", "title"),
         summary=texts.get("toolkit", "summary"),
         audience=texts.get("toolkit", "audience"),

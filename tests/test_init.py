@@ -300,3 +300,14 @@ def test_extra_files_are_published_byte_for_byte(tmp_path: Path) -> None:
         commands.build(commands.BuildOptions(root, dt.date.fromisoformat(TODAY)))
     assert (root / "site/CNAME").read_bytes() == (root / "CNAME").read_bytes()
     assert (root / "site/.well-known/security.txt").read_bytes() == b"Contact: mailto:security@riverside.example\r\n"
+
+
+def test_a_version_that_cannot_be_printed_is_named_at_its_line(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    facts = root / "content/toolkit.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "first edition, 2026"'),
+                     encoding="utf-8")
+    line = next(n for n, text in enumerate(facts.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("version:"))
+    problems = commands.check(commands.CheckOptions(root, dt.date.fromisoformat(TODAY))).report.problems
+    assert [(p.path, p.line) for p in problems] == [("content/toolkit.yml", line)], [p.format() for p in problems]

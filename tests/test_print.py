@@ -409,7 +409,9 @@ def test_every_page_has_the_footer(printed: Printed) -> None:
             if job.kind == "booklet" and number == 1:
                 continue  # the cover shows the same facts in its own layout
             assert toolkit.emergency.phone.display in text, (pdf, number)
+            assert toolkit.version and toolkit.version in text, (pdf, number)  # a paper copy says its version
             if toolkit.locale.direction == "ltr":  # Arabic words do not read back letter for letter
+                assert plain(toolkit.ui("footer.version", version=toolkit.version)) in text, (pdf, number)
                 page_of = plain(toolkit.ui("footer.page", page=number, pages=len(pages)))
                 assert page_of in text, (pdf, number, page_of)
 

@@ -392,3 +392,14 @@ def test_each_language_has_its_own_404_page_with_the_numbers_and_the_way_home(ex
     rules = (example.site / "_redirects").read_text(encoding="utf-8").splitlines()
     assert sorted(r for r in rules if not r.startswith("#")) == sorted(
         f"/{prefix.rstrip('/')}/*  /{prefix}404.html  404" for prefix in LOCALES.values() if prefix)
+
+
+def test_every_page_with_handouts_says_which_version_is_current(example: Built) -> None:
+    """Where a handout's QR code leads, the page says the toolkit's version: a paper copy can be compared."""
+    facts = yaml.safe_load((ROOT / "content/toolkit.yml").read_text(encoding="utf-8"))
+    for tag, prefix in LOCALES.items():
+        locale = yaml.safe_load((ROOT / f"locales/{tag}.yml").read_text(encoding="utf-8"))
+        start = locale["ui"]["print.version"].split("{version}")[0]
+        text = (example.site / prefix / "signs.html").read_text(encoding="utf-8")
+        aside = text[text.index('class="cp-print"'):]
+        assert f'<p class="cp-print__version">{start}{facts["version"]}' in aside, tag

@@ -160,6 +160,10 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
             "outdated_link": notice("notice.outdated_link"),
         },
         "print_title": _text(toolkit, toolkit.ui("print.title")),
+        # beside the handouts, where their QR codes lead: which version is current
+        "print_version": _text(toolkit, toolkit.ui(
+            "print.version", version=toolkit.version, date=formatting.long_date(toolkit.reviewed, tag),
+        )) if toolkit.version else None,
         # the language's 404 page (templates/overrides/404.html); a toolkit made before these strings gets English
         "not_found": {part: _text(toolkit, toolkit.ui(f"not_found.{part}")) if f"not_found.{part}" in {
             *toolkit.locale.ui, *toolkit.source.ui} else {"value": english, "lang": "en", "dir": "ltr"}
