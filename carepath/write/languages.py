@@ -22,6 +22,7 @@ from concurrent.futures import FIRST_EXCEPTION, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from jinja2.exceptions import SecurityError
 
 from carepath.model import Model
@@ -36,6 +37,7 @@ HEADERS_FILE = "_headers"  # the HTTP headers of every page, for hosts that read
 REDIRECTS_FILE = "_redirects"  # Netlify's rules: each language's own 404 page
 REDIRECTS_HEAD = "# Written by carepath: an address not on the site shows the 404 page of its language's folder\n"
 NOT_FOUND_PAGE = "404.html"
+LANGUAGE_PARTIALS = "partials/languages/"  # in the theme overrides: Material's strings of each language
 PART_URLS = "urls.xml"  # in a language part: its <url> entries of the sitemap
 PART_SEARCH = "search.json"  # in a language part: how many entries its search index has
 MANIFEST = "carepath-part.json"  # in a shard's folder: which languages it holds, of which toolkit
@@ -89,14 +91,36 @@ def _hash_tree(digest: hashlib._Hash, folder: Path, names_only: bool = False) ->
             digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
+def _own_config(work: Path, tag: str) -> bytes:
+    """The generated mkdocs.yml as one language's build reads it: the other languages' entries keep what the
+    language switcher shows of them (name, link, site name), not their page strings (extra, description),
+    which only their own builds use. Unreadable as plain YAML: the whole file, so that nothing is missed."""
+    text = (work / "mkdocs.yml").read_bytes()
+    try:
+        config = yaml.safe_load(text)
+        for plugin in config["plugins"]:
+            if isinstance(plugin, dict) and "i18n" in plugin:
+                for entry in plugin["i18n"]["languages"]:
+                    if entry.get("locale") != tag:
+                        entry.pop("extra", None)
+                        entry.pop("site_description", None)
+        return json.dumps(config, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError):
+        return text
+
+
 def part_key(work: Path, language: Language, tags: Iterable[str]) -> str:
     """The cache key of a language part: everything its MkDocs build reads from the generated sources."""
     digest = hashlib.sha256()
     digest.update(_versions().encode("utf-8"))
     digest.update(json.dumps([language.tag, language.is_source, language.search_language]).encode("utf-8"))
     # the configuration names this build's own folder (docs_dir, custom_dir): the same for every build here
-    digest.update((work / "mkdocs.yml").read_bytes().replace(os.fsencode(work), b"WORK"))
-    _hash_tree(digest, work / "overrides")
+    digest.update(_own_config(work, language.tag).replace(os.fsencode(work), b"WORK"))
+    for path in sorted(p for p in (work / "overrides").rglob("*") if p.is_file()):
+        relative = path.relative_to(work / "overrides").as_posix()
+        if relative.startswith(LANGUAGE_PARTIALS) and relative != f"{LANGUAGE_PARTIALS}{language.tag}.html":
+            continue  # another language's interface strings: only its own build reads them
+        digest.update(relative.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     for tag in tags:  # the other languages' page names make the switcher's links; their text does not count
         folder = work / "docs" / tag
         if folder.is_dir():
