@@ -40,9 +40,9 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (or SIGHUP) turned into an interruption, so that a build cleans up as it does on Ctrl-C."""
 
 
-# The interruption a signal raised, kept: the exception can be lost where it lands (seen once in twenty
-# Ctrl-Cs on a loaded machine, while Babel loaded a locale inside a print template), so the next build step
-# raises it again; a build stopped by a signal never goes on to publish.
+# The interruption a signal raised, kept: the exception can be lost where it lands (about one Ctrl-C in eight on a
+# loaded machine, while Babel loaded a locale inside a print template), so the next build step raises it again;
+# a build stopped by a signal never goes on to publish.
 _signalled: list[KeyboardInterrupt] = []
 
 
@@ -467,10 +467,10 @@ def parser() -> argparse.ArgumentParser:
     im.set_defaults(func=cmd_import_po)
 
     it = sub.add_parser("init", help="start a toolkit repository in a new folder",
-                        description="Write a toolkit repository: the example toolkit (content, languages, "
-                                    "settings, templates and print files), requirements.txt pinning this "
-                                    "carepath, a README, .gitignore, and the publishing workflows for GitHub "
-                                    "and GitLab Pages. Nothing existing is overwritten.")
+                        description="Write a toolkit repository: the example toolkit's content, languages and "
+                                    "settings (templates and print files stay carepath's), requirements.txt "
+                                    "pinning this carepath, a README, .gitignore, and the publishing workflows "
+                                    "for GitHub and GitLab Pages. Nothing existing is overwritten.")
     it.add_argument("directory", type=Path, help="the folder of the new repository")
     it.add_argument("--from-example", action="store_true", help="start from the example toolkit")
     it.add_argument("--requirement", metavar="SPEC",
