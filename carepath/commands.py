@@ -22,7 +22,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 
 from carepath.checks import run_checks
 from carepath.l10n.translation import LocaleStatus, all_status, outdated_keys
-from carepath.layers import toolkit_layers
+from carepath.layers import Layers, toolkit_layers
 from carepath.load import Sources, load_sources
 from carepath.messages import problem
 from carepath.model import Model, build_model
@@ -568,11 +568,9 @@ def init(options: InitOptions) -> InitResult:
     planned: dict[str, bytes] = {}
     for part in TOOLKIT_PARTS:
         source = BUILTIN_TOOLKIT / part
-        files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
-        for path in files:
-            relative = path.relative_to(BUILTIN_TOOLKIT)
-            if not any(name.startswith(".") for name in relative.parts):
-                planned[relative.as_posix()] = path.read_bytes()
+        files = {"": source} if source.is_file() else Layers((source,)).files()  # hidden files left out
+        for relative, path in files.items():
+            planned["/".join(filter(None, (part, relative)))] = path.read_bytes()
     requirement = options.requirement or f"carepath=={__version__}"
     for name, target in REPOSITORY_FILES:
         text = (INIT_FILES / name).read_text(encoding="utf-8")
@@ -627,7 +625,7 @@ def override(options: OverrideOptions) -> OverrideResult:
     root = options.root
     if options.action == "list":
         return OverrideResult(files=[f"{name}/{path}" for name in OVERRIDABLE
-                                     for path in toolkit_layers(BUILTIN_TOOLKIT, name).files()])
+                                     for path in Layers((BUILTIN_TOOLKIT / name,)).files()])
     path = (options.path or "").strip("/")
     theirs = BUILTIN_TOOLKIT / path
     if path.split("/")[0] not in OVERRIDABLE or ".." in path.split("/") or not theirs.is_file():

@@ -109,6 +109,8 @@ def headers_file(pages: Iterable[str]) -> str:
     for page in pages:
         found = META_POLICY.search(page)
         for directive in (found[1].split(";") if found else []):
+            if not directive.strip():
+                continue
             name, *sources = directive.split()
             known = directives.setdefault(name, [])
             known += [source for source in sources if source not in known]
