@@ -1,10 +1,10 @@
 """Benchmark corpora: the example toolkit, and toolkits generated from it with many Latin-script languages.
 
-Usage: python bench/corpus.py OUT [--languages 10] [--pages 27] [--services 92]
+Usage: python bench/corpus.py OUT [--languages 10] [--pages 26] [--services 92]
        python bench/corpus.py OUT --example          (a plain copy of the example toolkit)
 
 A generated toolkit is the example's English (the source language), with:
-- `pages` more free pages in English (~400-500 words each, plain Markdown), after the example's three;
+- `pages` more free pages in English (~400-500 words each, plain Markdown), after the example's four;
 - `services` more services in content/services.yml (phones in the fictional 555-01xx range, web and
   e-mail addresses under .example), their English texts, and some of them in the referral pathways;
 - every other language (`languages` in all, English included) added the way a community adds one:
@@ -305,11 +305,11 @@ def add_languages(root: Path, tags: Sequence[str]) -> None:
         mark_current(sources, root, tag, "all")  # `status --mark-current <tag> all`
 
 
-def generate(target: Path, languages: int = 10, pages: int = 27, services: int = 92,
+def generate(target: Path, languages: int = 10, pages: int = 26, services: int = 92,
              tags: Sequence[str] | None = None, example: Path = ROOT) -> Path:
     """A toolkit at `target` (replaced if it exists) with `languages` languages in all, English included.
 
-    `pages` and `services` are added to the example's three free pages and eight services. `tags` chooses
+    `pages` and `services` are added to the example's four free pages and eight services. `tags` chooses
     the languages other than English (default: the first languages-1 of LATIN_TAGS); `example` the folder
     the example toolkit is copied from.
     """
@@ -319,6 +319,7 @@ def generate(target: Path, languages: int = 10, pages: int = 27, services: int =
     if target.exists():
         shutil.rmtree(target)
     copy_example(target, example)
+    (target / "content/published.yml").unlink(missing_ok=True)  # a made-up toolkit was never published
     _drop_example_languages(target)
     rng = random.Random(SEED)
     _add_pages(target, pages, rng)
@@ -347,7 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="the folder to write (replaced if it exists)")
     parser.add_argument("--example", action="store_true", help="copy the example toolkit as it is")
     parser.add_argument("--languages", type=int, default=10, help="languages in all, English included (10)")
-    parser.add_argument("--pages", type=int, default=27, help="free pages added to the example's three (27)")
+    parser.add_argument("--pages", type=int, default=26, help="free pages added to the example's four (26)")
     parser.add_argument("--services", type=int, default=92, help="services added to the example's eight (92)")
     args = parser.parse_args(argv)
     if args.example:

@@ -355,6 +355,23 @@ def cmd_override(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_record_pages(args: argparse.Namespace) -> int:
+    """Record the site's pages, languages and version as published."""
+    result = commands.record_pages(commands.ToolkitOptions(args.root))
+    if result.report.errors:
+        _print_report(result.report, strict=False)
+        print("record-pages: nothing recorded: fix the errors above first", file=sys.stderr)
+        return 1
+    version = f"version {result.version}: " if result.version else ""
+    print(f"recorded in content/published.yml: {version}{len(result.pages)} pages in {len(result.languages)} languages")
+    for kind, names in (("pages", result.new_pages), ("languages", result.new_languages)):
+        if names:
+            print(f"  new {kind}: {', '.join(names)}")
+    print("commit content/published.yml: from now on `carepath check` refuses to rename or remove one of these "
+          "pages without a redirect")
+    return 0
+
+
 def _program() -> str:
     """The name the command line was started by: build.py in this repository, carepath once installed."""
     return "build.py" if Path(sys.argv[0]).name == "build.py" else "carepath"
@@ -476,6 +493,15 @@ def parser() -> argparse.ArgumentParser:
     it.add_argument("--requirement", metavar="SPEC",
                     help="the line requirements.txt installs carepath with (default carepath==VERSION)")
     it.set_defaults(func=cmd_init)
+
+    rp = sub.add_parser("record-pages", help="record the site's pages as published, so a rename needs a redirect",
+                        description="Add the pages, languages and version of the site as it is now to "
+                                    "content/published.yml (earlier ones are kept). Run it when you publish or "
+                                    "print a new version, and commit the file: printed QR codes lead to these "
+                                    "pages, and `check` then refuses to rename or remove one without a redirect "
+                                    "(redirects: in content/toolkit.yml).")
+    toolkit(rp)
+    rp.set_defaults(func=cmd_record_pages)
 
     ov = sub.add_parser("override", help="replace one of carepath's template or print files in the toolkit",
                         description="Copy carepath's file at PATH (e.g. print/css/print.css) into the toolkit, "

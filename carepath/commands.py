@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import importlib.metadata
+import json
 import multiprocessing
 import os
 import shutil
@@ -658,6 +659,63 @@ def override(options: OverrideOptions) -> OverrideResult:
     text = OVERRIDES_HEADER + "".join(f"{name}: '{value}'\n" for name, value in sorted(records.items()))
     (root / OVERRIDES_FILE).write_text(text, encoding="utf-8")
     return OverrideResult(path, version)
+
+
+# --- published pages --------------------------------------------------------------------------------------
+
+PUBLISHED_HEADER = """\
+# yaml-language-server: $schema=../carepath/schemas/published.schema.json
+# Written by carepath (`carepath record-pages`): every version, language and page the published site has had.
+# Printed QR codes and shared links lead to these pages for years: `carepath check` refuses to lose one without
+# a redirect (redirects: in content/toolkit.yml). Keep this file in the repository; do not edit it by hand.
+"""
+
+
+@dataclass
+class RecordResult:
+    """What record-pages found: the problems that kept it from recording, or what the record holds now."""
+
+    report: Report
+    version: str | None = None
+    new_pages: list[str] = field(default_factory=list)  # recorded for the first time
+    new_languages: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+
+def record_pages(options: ToolkitOptions) -> RecordResult:
+    """Add the site's pages, languages and version to content/published.yml; earlier ones are kept."""
+    from carepath.checks.base import source_tag
+    from carepath.layout import site_pages
+    from carepath.load import PUBLISHED_FILE
+
+    checked = _usable(options.root)
+    result = RecordResult(checked.report)
+    if checked.report.errors:
+        return result
+    sources = checked.sources
+    data = sources.published.data if sources.published is not None else {}
+    old = {key: [str(v) for v in data.get(key) or []] for key in ("versions", "languages", "pages")}
+    facts = sources.neutral["toolkit"].data
+    result.version = str(facts["version"]) if facts.get("version") is not None else None
+    now = {
+        "versions": [result.version] if result.version else [],
+        "languages": list(sources.locales),
+        # the old addresses of renamed pages are published too: their redirect must stay
+        "pages": site_pages([*sources.page_names(source_tag(sources) or ""), *(facts.get("redirects") or {})]),
+    }
+    merged = {key: list(dict.fromkeys([*old[key], *now[key]])) for key in old}
+    merged["languages"].sort()
+    merged["pages"].sort()
+    result.new_pages = [name for name in now["pages"] if name not in old["pages"]]
+    result.new_languages = [tag for tag in now["languages"] if tag not in old["languages"]]
+    result.pages, result.languages = merged["pages"], merged["languages"]
+    # one value a line, quoted ('no' is a language, not false): each later record adds lines to the diff
+    text = PUBLISHED_HEADER + "".join(
+        f"{key}:\n" + "".join(f"  - {json.dumps(value)}\n" for value in merged[key]) for key in merged
+    )
+    (options.root / PUBLISHED_FILE).write_text(text, encoding="utf-8")
+    return result
 
 
 # --- translation ------------------------------------------------------------------------------------------

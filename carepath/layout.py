@@ -22,6 +22,7 @@ GENERATED = (HOME_PAGE, *TOPIC_FILES.values())
 # Every page name carepath writes itself: a free page may not take one.
 RESERVED_PAGES = (*GENERATED, PRINT_KIT_PAGE, STATUS_PAGE, NOT_FOUND_PAGE)
 PRINT_FOLDER = "print"
+CHANGELOG_PAGE = "changelog"  # a free page (content/<tag>/pages/changelog.md) the handouts' version line links to
 # The name the translation records and PO files give the interface strings of locales/<tag>.yml.
 UI_TEXTS = "ui"
 
@@ -31,6 +32,11 @@ RED_FLAGS_ID = "red-flags"
 SELF_HELP_ID = "struggling"  # the "If you are struggling yourself" box, on the home and signs pages
 WHO_TO_CALL_ID = "who-to-call"
 OTHER_NEED = "other"  # the services page's group of services that name no need of the toolkit's list
+
+
+def site_pages(free_pages: Iterable[str]) -> list[str]:
+    """Every page name the site has in each language: carepath's own (but the 404 page) and the free pages."""
+    return sorted({*GENERATED, PRINT_KIT_PAGE, STATUS_PAGE, *free_pages})
 
 
 class _Tagged(Protocol):

@@ -31,6 +31,8 @@ TEXT_FILES = ("toolkit", "signs", "steps", "pathways", "services")
 SETTINGS_FILE = "mkdocs.yml"
 # Kept by carepath in each language's folder: the version of the source text each translation was made from.
 RECORDS_FILE = "translated-from.yml"
+# The pages and languages of the published site, which printed QR codes lead to (`carepath record-pages`).
+PUBLISHED_FILE = "content/published.yml"
 # Front matter between two '---' lines; a page saved on Windows ends its lines with '\r\n'.
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*\r?\n", re.S)
 # Limits on what is read: far above any real toolkit, low enough that `check` stays small and fast on any input
@@ -134,6 +136,7 @@ class Sources:
     override_records: YamlFile | None = None
     # mkdocs.yml's extra_files, each read (bytes) or why it could not be (a message fragment), by name.
     extra_files: dict[str, bytes | str] = field(default_factory=dict)
+    published: YamlFile | None = None  # content/published.yml: what the published site had
 
     def page_names(self, tag: str) -> list[str]:
         """The free pages written in language `tag` (content/<tag>/pages/*.md), whether or not they could be read."""
@@ -538,6 +541,9 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
             problems.extend(found)
             if loaded is not None:
                 sources.records[tag] = loaded
+    if locate(sources.entries, PUBLISHED_FILE) is not None:
+        sources.published, found = read_yaml(root / PUBLISHED_FILE, root, raw=raw)
+        problems.extend(found)
     sources.overrides = _overrides(root, sources.entries)
     if sources.entries.get(OVERRIDES_FILE, Entry("", "")).kind == FILE:
         sources.override_records, found = read_yaml(root / OVERRIDES_FILE, root, raw=raw)

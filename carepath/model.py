@@ -214,6 +214,7 @@ class LocalizedToolkit:
     pathways: list[ReferralStep]
     services: list[Service]
     pages: list[Page]
+    redirects: dict[str, str] = field(default_factory=dict)  # an old page name -> the page that replaces it
     freshness_days: int = 180
     fallback_keys: list[str] = field(default_factory=list)
 
@@ -462,6 +463,7 @@ def build_toolkit(
         pathways=pathways,
         services=services,
         pages=_pages(sources, tag, source_tag, list(facts.get("pages") or []), outdated),
+        redirects={str(old): str(new) for old, new in (facts.get("redirects") or {}).items()},
         freshness_days=int(facts.get("freshness_days") or 180),
         fallback_keys=list(texts.fallback_keys),
     )

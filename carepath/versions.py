@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import hashlib
 import importlib.metadata
 from collections.abc import Iterable
+from pathlib import Path
 
 # The Python packages that decide a PDF's bytes: WeasyPrint, its PDF writer, its font subsetter and instancer, its
 # CSS and HTML parsers, and the image library.
@@ -57,3 +59,15 @@ def pdf_engine() -> str:
     (read once per process, without importing WeasyPrint, which takes half a second)."""
     native = ";".join(f"{name}={_native_version(files, function)}" for name, files, function in NATIVE)
     return f"{package_versions(PDF_PACKAGES)};{native}"
+
+
+@functools.cache
+def carepath_digest() -> str:
+    """A sha256 over carepath's own files (code, data, schemas, templates): a cache entry made by other code of
+    the same version number (a checkout between releases) is not reused. Once per process."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -188,6 +188,24 @@ def test_a_page_carrying_anything_else_is_not_published(inject: str) -> None:
         lock_down(page, "signs.html", ".")
 
 
+@pytest.mark.parametrize(("refresh", "where", "moved_to"), [
+    ('content="0; url=https://evil.example/"', "head", "https://evil.example/"),  # a target off the site
+    ('content="0; url=../evil.html"', "head", "../evil.html"),  # out of the language's folder
+    ('content="0; url=other.html"', "head", "self-care.html"),  # not the page's own redirect
+    ('content="0; url=self-care.html"', "body", "self-care.html"),  # written in the content, not the head
+    ('content="0; url=self-care.html"', "head", None),  # a page that is no redirect
+])
+def test_a_refresh_leads_only_where_a_redirect_page_goes(refresh: str, where: str, moved_to: str | None) -> None:
+    """Only the page at a renamed page's old address may refresh, in its head, to the page of its folder it names."""
+    tag = f'<meta http-equiv="refresh" {refresh}>'
+    head, body = (tag, "") if where == "head" else ("", tag)
+    page = f'<html><head><meta charset="utf-8">{head}</head><body><p>text</p>{body}</body></html>'
+    with pytest.raises(UnsafePage):
+        lock_down(page, "old.html", ".", moved_to)
+    fine = '<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=self-care.html"></head></html>'
+    assert "Content-Security-Policy" in lock_down(fine, "old.html", ".", "self-care.html")
+
+
 def test_a_clean_page_gets_its_policy() -> None:
     page = '<html><head><meta charset="utf-8"></head><body><p>text</p></body></html>'
     locked = lock_down(page, "signs.html", ".")

@@ -38,7 +38,7 @@ def test_a_generated_toolkit_passes_the_check(tmp_path: Path) -> None:
     sources = checked.sources
     assert sorted(sources.locales) == sorted(["en", *TAGS])  # the example's es, ar and sw are left out
     for tag in ("en", *TAGS):
-        assert len(sources.pages[tag]) == 3 + 2
+        assert len(sources.pages[tag]) == 4 + 2
     services = sources.neutral["services"].data["services"]
     assert len(services) == 8 + 5
     for service in services:

@@ -253,7 +253,8 @@ def test_all_problems_of_a_file_are_reported_together(tmp_path: Path) -> None:
         '  phone: "911"\n'
         "colour: blue\n"             # unknown key
         "crisis:\n  service: riverside-crisis-line\n  walk_in: riverside-crisis-center\n"
-        "needs: [crisis, counseling, young-people, older-adults, practical]\n",
+        "needs: [crisis, counseling, young-people, older-adults, practical]\n"
+        "redirects: {looking-after-yourself: self-care}\n",
         encoding="utf-8",
     )
     result = check(root)
@@ -563,3 +564,57 @@ def test_release_refuses_the_example_site_url_and_example_pages(tmp_path: Path) 
     pages = {p["file"] for p in got if "describes the example community" in p["message"]}
     assert pages == {"content/en/pages/about.md", "content/es/pages/about.md", "content/ar/pages/about.md"}
     assert check(root).returncode == 0  # an ordinary check lets the example through
+
+
+def test_record_pages_keeps_every_published_page_and_check_holds_them(tmp_path: Path) -> None:
+    """record-pages adds this version's pages to what was recorded; a page recorded then deleted needs a redirect."""
+    root = copy_toolkit(tmp_path / "toolkit")
+    before = (root / "content/published.yml").read_text(encoding="utf-8")
+    toolkit = root / "content/toolkit.yml"
+    toolkit.write_text(toolkit.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "1.1"'),
+                       encoding="utf-8")
+    (root / "content/en/pages/changelog.md").write_text(
+        (root / "content/en/pages/changelog.md").read_text(encoding="utf-8").replace(
+            "## Version 1.0", "## Version 1.1\n\n- A page of contacts.\n\n## Version 1.0"), encoding="utf-8")
+    (root / "content/en/pages/contacts.md").write_text("---\ntitle: Contacts\n---\n\nWho we are.\n", encoding="utf-8")
+    result = cli(root, "record-pages")
+    assert result.returncode == 0, result.stderr
+    assert "new pages: contacts" in result.stdout
+    data = yaml.safe_load((root / "content/published.yml").read_text(encoding="utf-8"))
+    old = yaml.safe_load(before)
+    assert data["versions"] == [*old["versions"], "1.1"]
+    assert data["pages"] == sorted([*old["pages"], "contacts"]) and data["languages"] == old["languages"]
+    (root / "content/en/pages/contacts.md").unlink()
+    result = check(root)
+    got = reported(result.stderr)
+    assert [(p["file"], p["message"].split(",")[0]) for p in got] == [
+        ("content/published.yml", "the page 'contacts' was published (this file records it)")], result.stderr
+    line = (root / "content/published.yml").read_text(encoding="utf-8").splitlines().index('  - "contacts"') + 1
+    assert got[0]["line"] == line and "add 'contacts: NEW-NAME' under redirects:" in result.stderr
+    toolkit.write_text(toolkit.read_text(encoding="utf-8") + "  contacts: about\n", encoding="utf-8")
+    assert check(root).returncode == 0  # the redirect keeps the old address
+
+
+def test_record_pages_records_nothing_for_a_toolkit_with_errors(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    before = (root / "content/published.yml").read_bytes()
+    (root / "content/en/pages/about.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    result = cli(root, "record-pages")
+    assert result.returncode == 1 and "nothing recorded" in result.stderr
+    assert "content/en/pages/about.md:3:1: error: this is not valid YAML" in result.stderr
+    assert (root / "content/published.yml").read_bytes() == before
+
+
+def test_a_release_of_a_version_not_recorded_asks_for_record_pages(tmp_path: Path) -> None:
+    """Publishing version 1.1 unrecorded would leave its new pages unprotected: a warning for the release."""
+    root = copy_toolkit(tmp_path / "toolkit")
+    toolkit = root / "content/toolkit.yml"
+    toolkit.write_text(toolkit.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "1.1"'),
+                       encoding="utf-8")
+    line = toolkit.read_text(encoding="utf-8").splitlines().index(
+        next(t for t in toolkit.read_text(encoding="utf-8").splitlines() if t.startswith("version:"))) + 1
+    unrecorded = f"content/toolkit.yml:{line}:1: warning: version 1.1 is not recorded in content/published.yml"
+    released = check(root, "--release")
+    assert unrecorded in released.stderr and "run `carepath record-pages` and commit content/published.yml" in (
+        released.stderr)
+    assert unrecorded not in check(root).stderr  # editing between releases: no noise

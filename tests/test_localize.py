@@ -151,7 +151,7 @@ def test_po_export_is_valid_gettext(tmp_path: Path) -> None:
         result = cli(root, "export-po", tag)
         assert result.returncode == 0, result.stderr
         files = sorted((root / "translations" / tag).glob("*.po"))
-        assert len(files) == 9  # five YAML files, three pages, interface strings
+        assert len(files) == 10  # five YAML files, four pages, interface strings
         for path in files:
             check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
             assert check.returncode == 0, (path, check.stderr)

@@ -62,7 +62,7 @@ def test_sharded_and_merged_is_byte_identical_to_one_build(example: Built, shard
     target = folders[0].parent / "merged"
     result = merge(*folders, "--site-dir", target)
     assert result.returncode == 0, result.stderr
-    assert "merged 40 pages in 4 languages (en, ar, es, sw)" in result.stderr
+    assert "merged 48 pages in 4 languages (en, ar, es, sw)" in result.stderr
     assert fingerprint(target) == fingerprint(example.site)  # every file, PDFs, sitemap and search included
 
 

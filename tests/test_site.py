@@ -11,7 +11,7 @@ import yaml
 from conftest import LOCALES, ROOT, SOURCES, Built, fingerprint, parse, site_pages
 
 PAGES = [
-    "index", "signs", "first-support", "referral", "services", "how-to-use", "self-care", "about",
+    "index", "signs", "first-support", "referral", "services", "how-to-use", "self-care", "about", "changelog",
     "translation-status", "print-kit",
 ]
 
@@ -22,7 +22,8 @@ def page(example: Built, tag: str, name: str) -> Path:
 
 
 def test_build_says_what_it_wrote(example: Built) -> None:
-    assert re.search(r"built 40 pages and 40 PDFs \(\d+ reused\) in 4 languages", example.stderr), example.stderr
+    # 11 pages and the old address of a renamed page, in 4 languages
+    assert re.search(r"built 48 pages and 40 PDFs \(\d+ reused\) in 4 languages", example.stderr), example.stderr
 
 
 def test_every_language_has_every_page(example: Built) -> None:
@@ -392,6 +393,46 @@ def test_each_language_has_its_own_404_page_with_the_numbers_and_the_way_home(ex
     rules = (example.site / "_redirects").read_text(encoding="utf-8").splitlines()
     assert sorted(r for r in rules if not r.startswith("#")) == sorted(
         f"/{prefix.rstrip('/')}/*  /{prefix}404.html  404" for prefix in LOCALES.values() if prefix)
+
+
+def test_a_renamed_page_s_old_address_sends_readers_on_in_every_language(example: Built) -> None:
+    """redirects: in toolkit.yml: a QR code printed for the old name opens a page that goes on to the new one."""
+    facts = yaml.safe_load((ROOT / "content/toolkit.yml").read_text(encoding="utf-8"))
+    ((old, new),) = facts["redirects"].items()
+    sitemap = (example.site / "sitemap.xml").read_text(encoding="utf-8")
+    for tag, prefix in LOCALES.items():
+        locale = yaml.safe_load((ROOT / f"locales/{tag}.yml").read_text(encoding="utf-8"))
+        page = (example.site / prefix / f"{old}.html").read_text(encoding="utf-8")
+        target = (example.site / prefix / f"{new}.html").read_text(encoding="utf-8")
+        title = re.search(r'<h1 id="[^"]*">([^<]*)', target)
+        assert title, tag
+        assert f'<html lang="{tag}"' in page
+        assert f'<meta http-equiv="refresh" content="0; url={new}.html">' in page, tag
+        assert '<meta name="robots" content="noindex">' in page
+        assert f"<h1>{locale['ui']['moved.title']}</h1>" in page, tag
+        # the new page, by its title (marked English where the language shows the English page)
+        assert re.search(rf'<a href="{new}.html"( lang="en" dir="ltr")?>{re.escape(title.group(1).strip())}</a>', page)
+        assert 'class="cp-banner"' in page and 'href="tel:' in page, tag  # the numbers, even here
+        assert "Content-Security-Policy" in page
+        index = json.loads((example.site / prefix / "search/search_index.json").read_text(encoding="utf-8"))
+        assert not [d for d in index["docs"] if d["location"].startswith(f"{old}.html")], tag
+        assert f"/{prefix}{old}.html</loc>" not in sitemap
+        assert f"/{prefix}{new}.html</loc>" in sitemap
+
+
+def test_the_changelog_falls_back_and_the_version_line_links_to_it(example: Built) -> None:
+    """The changelog is a page like any other: Spanish has its own, Swahili shows the English one, marked so."""
+    for tag, prefix in LOCALES.items():
+        locale = yaml.safe_load((ROOT / f"locales/{tag}.yml").read_text(encoding="utf-8"))
+        signs = (example.site / prefix / "signs.html").read_text(encoding="utf-8")
+        version = signs[signs.index('<p class="cp-print__version">'):]
+        version = version[:version.index("</p>")]
+        assert f'<a href="changelog.html">{locale["ui"]["print.changes"]}</a>' in version, tag
+        page = (example.site / prefix / "changelog.html").read_text(encoding="utf-8")
+        own = (ROOT / f"content/{tag}/pages/changelog.md").is_file()
+        assert ('lang="en"' in page.split('<article', 1)[1]) is not own, tag  # English where it has none
+    assert "Versión 1.0" in (example.site / "es/changelog.html").read_text(encoding="utf-8")
+    assert "Version 1.0" in (example.site / "sw/changelog.html").read_text(encoding="utf-8")
 
 
 def test_every_page_with_handouts_says_which_version_is_current(example: Built) -> None:

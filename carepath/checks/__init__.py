@@ -18,6 +18,7 @@ from carepath.checks.markdown import check_markdown
 from carepath.checks.overrides import check_overrides
 from carepath.checks.paths import check_links, check_pages_folders
 from carepath.checks.placeholders import check_placeholders
+from carepath.checks.published import check_changelog, check_published
 from carepath.checks.records import check_records
 from carepath.checks.schema import (
     check_contacts,
@@ -51,6 +52,8 @@ CHECKS: tuple[Check, ...] = (
     check_glyphs,
     check_records,
     check_overrides,
+    check_published,
+    check_changelog,
     check_release,
     check_crisis,
     check_needs,

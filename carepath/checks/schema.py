@@ -150,6 +150,8 @@ def check_schemas(sources: Sources, run: Run) -> list[Problem]:
     for pages in sources.pages.values():
         for page in pages.values():
             problems += check_schema(page.meta, "page", run.failed)
+    if sources.published is not None:
+        problems += check_schema(sources.published, "published", run.failed)
     return problems
 
 

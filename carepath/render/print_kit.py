@@ -50,7 +50,7 @@ from carepath.layout import HANDOUTS, PAPERS, TOPIC_FILES, booklet_path, cards_p
 from carepath.markup import converter, render
 from carepath.model import LocalizedToolkit, Model, Page, Service, Text
 from carepath.render.templating import make_environment
-from carepath.versions import pdf_engine
+from carepath.versions import carepath_digest, pdf_engine
 
 # Bump when the way carepath turns HTML into a PDF changes, so that cached PDFs are not reused.
 # 3: the sandboxed URL fetcher; PDFs cached before it may hold files from outside the toolkit.
@@ -181,11 +181,7 @@ def default_memo_folder(root: Path) -> Path:
 def _code_digest() -> str:
     """A sha256 over carepath's own files (code, data, schemas) and the installed distributions: the documents
     are a function of these too. Once per process."""
-    digest = hashlib.sha256(f"{sys.version}\0{PIPELINE_VERSION}\0{MEMO_VERSION}".encode())
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*")):
-        if "__pycache__" not in path.parts and path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest = hashlib.sha256(f"{sys.version}\0{PIPELINE_VERSION}\0{MEMO_VERSION}\0{carepath_digest()}".encode())
     for entry in dict.fromkeys(sys.path):  # every installed library's name and version (its dist-info folder)
         try:
             names = sorted(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info", ".egg-link")))

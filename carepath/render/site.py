@@ -19,7 +19,9 @@ from carepath.formatting import file_size, language_name, plural_category
 from carepath.l10n.translation import LocaleStatus
 from carepath.layers import Layers
 from carepath.layout import (
+    CHANGELOG_PAGE,
     HANDOUTS,
+    HOME_PAGE,
     PAPERS,
     PRINT_KIT_PAGE,
     STATUS_PAGE,
@@ -122,13 +124,24 @@ def banner(toolkit: LocalizedToolkit) -> dict[str, Any]:
     }
 
 
-# The 404 page's words for a toolkit whose locales do not have them yet (they came with carepath 0.1.0).
-NOT_FOUND = {
-    "title": "This page is not here",
-    "text": "The address may have a typing mistake, or the page has moved. If you need help now, the numbers to call "
-            "are at the top of this page.",
-    "home": "Go to the home page",
+# Words carepath added after toolkits were made from it, in English, for a toolkit whose locales lack them yet:
+# the 404 page's (carepath 0.1.0), the redirect page's and the changelog link's (0.2.0).
+LATER_STRINGS = {
+    "not_found.title": "This page is not here",
+    "not_found.text": "The address may have a typing mistake, or the page has moved. If you need help now, the numbers "
+                      "to call are at the top of this page.",
+    "not_found.home": "Go to the home page",
+    "moved.title": "This page has moved",
+    "moved.text": "What you are looking for is now on this page:",
+    "print.changes": "What changed in this version",
 }
+
+
+def later_string(toolkit: LocalizedToolkit, key: str) -> dict[str, str]:
+    """An interface string carepath added later (LATER_STRINGS): the toolkit's, else carepath's English."""
+    if key in toolkit.locale.ui or key in toolkit.source.ui:
+        return _text(toolkit, toolkit.ui(key))
+    return {"value": LATER_STRINGS[key], "lang": "en", "dir": "ltr"}
 
 
 def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
@@ -164,10 +177,12 @@ def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
         "print_version": _text(toolkit, toolkit.ui(
             "print.version", version=toolkit.version, date=formatting.long_date(toolkit.reviewed, tag),
         )) if toolkit.version else None,
-        # the language's 404 page (templates/overrides/404.html); a toolkit made before these strings gets English
-        "not_found": {part: _text(toolkit, toolkit.ui(f"not_found.{part}")) if f"not_found.{part}" in {
-            *toolkit.locale.ui, *toolkit.source.ui} else {"value": english, "lang": "en", "dir": "ltr"}
-            for part, english in NOT_FOUND.items()},
+        # where the handouts' version line leads: what this version changed (a free page named changelog)
+        "changes": {"text": later_string(toolkit, "print.changes"),
+                    "href": f"{locale_prefix(toolkit)}{CHANGELOG_PAGE}.html"}
+        if toolkit.version and any(page.name == CHANGELOG_PAGE for page in toolkit.pages) else None,
+        # the language's 404 page (templates/overrides/404.html)
+        "not_found": {part: later_string(toolkit, f"not_found.{part}") for part in ("title", "text", "home")},
     }
 
 
@@ -241,6 +256,32 @@ def _meta(
     if description is not None:
         meta["description"] = escape(description.value)
     return meta
+
+
+def page_titles(toolkit: LocalizedToolkit) -> dict[str, Text]:
+    """The title of each page of the site in this language, by page name."""
+    return {
+        HOME_PAGE: toolkit.title,
+        **{file: toolkit.topics[name].title for name, file in TOPIC_FILES.items()},
+        PRINT_KIT_PAGE: toolkit.ui("print.kit.title"),
+        STATUS_PAGE: Text("Translation status", "en"),
+        **{page.name: page.title for page in toolkit.pages},
+    }
+
+
+def _redirect_meta(toolkit: LocalizedToolkit, target: str, title: Text) -> dict[str, Any]:
+    """Front matter of the page left at a renamed page's old address: it sends the reader on to `target`."""
+    moved = later_string(toolkit, "moved.title")
+    return {
+        "title": escape(moved["value"]),
+        "template": "redirect.html",
+        "hide": ["navigation", "toc"],
+        "search": {"exclude": True},
+        "carepath": {"notice": None, "pdf": [], "outdated_href": None, "redirect": {
+            "href": f"{target}.html", "title": moved, "text": later_string(toolkit, "moved.text"),
+            "link": _text(toolkit, title),
+        }},
+    }
 
 
 def _fell_back(toolkit: LocalizedToolkit, text: Text, html: str) -> str:
@@ -383,6 +424,10 @@ def render_pages(
                 meta=_meta(page.title, page.description, "untranslated" if page.untranslated else None, [],
                            f"{page.name}.html" if page.outdated else None),
             )
+        titles = page_titles(toolkit)
+        for old, new in toolkit.redirects.items():
+            files[f"{tag}/{old}.md"] = env.get_template("redirect.md.j2").render(meta=_redirect_meta(
+                toolkit, new, titles.get(new, Text(new, toolkit.locale.tag))))
         files[f"{tag}/{PRINT_KIT_PAGE}.md"] = env.get_template("print-kit.md.j2").render(
             toolkit=toolkit, groups=print_kit(toolkit, pdfs),
             meta=_meta(toolkit.ui("print.kit.title"), toolkit.ui("print.kit.intro"), None, []),

@@ -37,6 +37,7 @@ THEME_SCRIPTS = Path(material.__file__).parent / "templates" / "partials" / "jav
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 # Script files a page may load: the theme's bundle and carepath's one script, from the site itself.
 # (relative, or from the site's own root path as on error pages; never '//host/...', which is another site)
+MOVED_TO = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.html$")  # a redirect's target: a page of the same folder
 SCRIPT_FILES = re.compile(r"^(/([\w.-]+/)*)?(\.\./)*(\./)?assets/javascripts/(bundle\.[0-9a-f]{8}\.min|carepath)\.js$")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset")
 REFUSED_ELEMENTS = ("iframe", "frame", "object", "embed", "applet", "base", "portal", "style")
@@ -126,11 +127,13 @@ def _script_scheme(value: str) -> bool:
     return squeezed.startswith(("javascript:", "vbscript:", "data:text/html", "data:image/svg"))
 
 
-def page_scripts(page: str, where: str, base_url: str) -> set[str]:
+def page_scripts(page: str, where: str, base_url: str, moved_to: str | None = None) -> set[str]:
     """The inline scripts of a finished page, after proving it carries nothing that runs but the known ones.
 
     Parsed the way a browser parses (Lexbor), so raw-text elements and odd markup cannot hide anything.
+    `moved_to`: a redirect page's target (a page of the same folder), the one place its refresh may lead.
     """
+    refresh = f"0; url={moved_to}" if moved_to is not None and MOVED_TO.match(moved_to) else None
     known = known_scripts(base_url)
     tree = LexborHTMLParser(page)
     found: set[str] = set()
@@ -153,6 +156,9 @@ def page_scripts(page: str, where: str, base_url: str) -> set[str]:
         if tag in REFUSED_ELEMENTS:
             raise UnsafePage(f"{where}: a <{tag}> element, which no toolkit page may hold")
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
+            in_head = node.parent is not None and node.parent.tag == "head"
+            if refresh is not None and attributes.get("content") == refresh and in_head:
+                continue
             raise UnsafePage(f"{where}: a <meta http-equiv=refresh>, which would send readers elsewhere")
         for name, value in attributes.items():
             if name.lower().startswith("on"):
@@ -164,10 +170,10 @@ def page_scripts(page: str, where: str, base_url: str) -> set[str]:
     return found
 
 
-def lock_down(page: str, where: str, base_url: str) -> str:
+def lock_down(page: str, where: str, base_url: str, moved_to: str | None = None) -> str:
     """Prove a finished page safe, then put its Content-Security-Policy and no-referrer policy first in <head>."""
     page = undouble(page)
-    policy = content_security_policy(page_scripts(page, where, base_url))
+    policy = content_security_policy(page_scripts(page, where, base_url, moved_to))
     meta = (
         f'<meta charset="utf-8">\n      <meta http-equiv="Content-Security-Policy" content="{policy}">'
         '\n      <meta name="referrer" content="no-referrer">'
@@ -216,7 +222,9 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 
         output = THEME_CONFIG.sub(rebase, output, count=1)
     output = ALTERNATE_LINK.sub("", output)
-    return lock_down(output, page.file.dest_uri, get_relative_url(".", page.url))
+    # a redirect page (redirects: in toolkit.yml) sends readers on to the page that replaced it, in its folder
+    moved = ((page.meta or {}).get("carepath") or {}).get("redirect") or {}
+    return lock_down(output, page.file.dest_uri, get_relative_url(".", page.url), moved.get("href"))
 
 
 def on_post_template(output: str, template_name: str, config: Any) -> str:

@@ -27,7 +27,7 @@ from jinja2.exceptions import SecurityError
 
 from carepath.model import Model
 from carepath.render.site import LUNR_LANGUAGES
-from carepath.versions import package_versions
+from carepath.versions import carepath_digest, package_versions
 from carepath.write import WriteFailed
 from carepath.write.hooks import UnsafePage, headers_file
 from carepath.write.lock import die_with
@@ -43,6 +43,9 @@ PART_SEARCH = "search.json"  # in a language part: how many entries its search i
 MANIFEST = "carepath-part.json"  # in a shard's folder: which languages it holds, of which toolkit
 KEEP_PARTS = 3  # cached parts kept per language: the current one and a few to go back to
 URL_ENTRY = re.compile(r"<url>.*?</url>", re.S)
+LOC = re.compile(r"<loc>[^<]*</loc>")
+NOINDEX = '<meta name="robots" content="noindex">'
+
 SITEMAP_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
@@ -112,7 +115,7 @@ def _own_config(work: Path, tag: str) -> bytes:
 def part_key(work: Path, language: Language, tags: Iterable[str]) -> str:
     """The cache key of a language part: everything its MkDocs build reads from the generated sources."""
     digest = hashlib.sha256()
-    digest.update(_versions().encode("utf-8"))
+    digest.update(_versions().encode("utf-8") + carepath_digest().encode("utf-8"))  # the hooks and this module too
     digest.update(json.dumps([language.tag, language.is_source, language.search_language]).encode("utf-8"))
     # the configuration names this build's own folder (docs_dir, custom_dir): the same for every build here
     digest.update(_own_config(work, language.tag).replace(os.fsencode(work), b"WORK"))
@@ -164,7 +167,17 @@ def _take_part(built: Path, language: Language, part: Path) -> None:
     entries = _localize_search(built, language, part)
     (part / PART_SEARCH).write_text(json.dumps({language.tag: entries}), encoding="utf-8")
     sitemap = (built / "sitemap.xml").read_text(encoding="utf-8") if (built / "sitemap.xml").is_file() else ""
-    (part / PART_URLS).write_text("".join(f"    {m}\n" for m in URL_ENTRY.findall(sitemap)), encoding="utf-8")
+    # a page that asks not to be indexed (a renamed page's old address) is left out of the sitemap too
+    unlisted = tuple(f"/{p.relative_to(site).as_posix()}</loc>" for p in site.rglob("*.html")
+                     if NOINDEX in p.read_text(encoding="utf-8"))
+    urls = [m for m in URL_ENTRY.findall(sitemap) if not _loc(m).endswith(unlisted)]
+    (part / PART_URLS).write_text("".join(f"    {m}\n" for m in urls), encoding="utf-8")
+
+
+def _loc(entry: str) -> str:
+    """The <loc> element of a sitemap entry ('' if it has none)."""
+    found = LOC.search(entry)
+    return found.group(0) if found else ""
 
 
 def build_language(config_file: str, tag: str, is_source: bool, search_language: str | None, part: str) -> None:
