@@ -193,8 +193,10 @@ def copy_built(built: Path, target: Path) -> Path:
 
 
 def site_pages(site: Path) -> list[Path]:
-    """Every content page of a built site (not the 404 page)."""
-    return sorted(p for p in site.rglob("*.html") if p.name != "404.html" and "assets" not in p.parts)
+    """Every content page of a built site: not the 404 page, nor a renamed page's old address, which only sends the
+    reader on to the new page (tests of its own in test_site.py and test_reader.py)."""
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html" and "assets" not in p.parts
+                  and '<meta http-equiv="refresh"' not in p.read_text(encoding="utf-8"))
 
 
 def _write_site(sources: Any, model: Any, statuses: Any, root: Path, out: Path) -> Path:

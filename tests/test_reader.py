@@ -123,6 +123,17 @@ def test_emergency_banner_is_announced(browser: Browser, host: StaticHost) -> No
     context.close()
 
 
+def test_a_printed_qr_code_for_a_renamed_page_opens_the_new_page(browser: Browser, host: StaticHost) -> None:
+    """The old address of a renamed page (redirects: in toolkit.yml) goes on to the new page, in its language."""
+    context = new_context(browser, PHONE)
+    page = context.new_page()
+    for tag in ("en", "ar"):
+        page.goto(host.url(f"{LOCALES[tag]}looking-after-yourself.html"))
+        page.wait_for_url(host.url(f"{LOCALES[tag]}self-care.html"), timeout=5000)
+        assert page.locator("h1").first.inner_text() not in ("", ui(tag, "moved.title"))
+    context.close()
+
+
 def test_a_service_website_does_not_learn_where_the_reader_came_from(browser: Browser, host: StaticHost) -> None:
     context = new_context(browser)
     page = context.new_page()

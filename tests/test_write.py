@@ -24,7 +24,7 @@ from carepath.write import site as write_site
 from carepath.write.lock import OwnedFolder, build_lock, remove_stale
 
 BROKEN_SERVICES = "services: [\n"  # content/services.yml that does not parse: check stops the build at once
-PAGES = 40  # content pages of the example: 10 per language
+PAGES = 48  # pages of the example: 11 per language and the old address of a renamed page
 
 
 def start(
@@ -374,7 +374,7 @@ def test_serve_serves_rebuilds_and_leaves_nothing_behind(stop: signal.Signals, t
     assert server.returncode == 0, log.read_text()
     said = log.read_text()
     assert "Traceback" not in said
-    assert len(re.findall(r"^rebuilt in \d+\.\d s: 40 pages, \d of 4 languages built again", said, re.M)) >= 2, said
+    assert len(re.findall(rf"^rebuilt in \d+\.\d s: {PAGES} pages, \d of 4 languages built again", said, re.M)) >= 2, said
     # its processes (MkDocs', the PDF workers of a background render, the resource tracker) end with it
     wait_for(lambda: not any(alive(pid) for pid in workers), 15, "serve's processes to end")
     assert list(temp.iterdir()) == [], "serve removes its own folder"
