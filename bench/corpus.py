@@ -1,6 +1,6 @@
 """Benchmark corpora: the example toolkit, and toolkits generated from it with many Latin-script languages.
 
-Usage: python bench/corpus.py OUT [--languages 10] [--pages 26] [--services 92]
+Usage: python bench/corpus.py OUT [--languages 10] [--pages 26] [--services 90]
        python bench/corpus.py OUT --example          (a plain copy of the example toolkit)
 
 A generated toolkit is the example's English (the source language), with:
@@ -305,11 +305,11 @@ def add_languages(root: Path, tags: Sequence[str]) -> None:
         mark_current(sources, root, tag, "all")  # `status --mark-current <tag> all`
 
 
-def generate(target: Path, languages: int = 10, pages: int = 26, services: int = 92,
+def generate(target: Path, languages: int = 10, pages: int = 26, services: int = 90,
              tags: Sequence[str] | None = None, example: Path = ROOT) -> Path:
     """A toolkit at `target` (replaced if it exists) with `languages` languages in all, English included.
 
-    `pages` and `services` are added to the example's four free pages and eight services. `tags` chooses
+    `pages` and `services` are added to the example's four free pages and ten services. `tags` chooses
     the languages other than English (default: the first languages-1 of LATIN_TAGS); `example` the folder
     the example toolkit is copied from.
     """
@@ -349,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--example", action="store_true", help="copy the example toolkit as it is")
     parser.add_argument("--languages", type=int, default=10, help="languages in all, English included (10)")
     parser.add_argument("--pages", type=int, default=26, help="free pages added to the example's four (26)")
-    parser.add_argument("--services", type=int, default=92, help="services added to the example's eight (92)")
+    parser.add_argument("--services", type=int, default=90, help="services added to the example's ten (90)")
     args = parser.parse_args(argv)
     if args.example:
         make_corpus("example", args.out)

@@ -80,6 +80,26 @@ class Service:
     cost: str | None
     verified: dt.date
     needs: tuple[str, ...] = ()
+    status: str = "active"  # active | temporarily-closed (inactive services are not published)
+    alert: Text | None = None  # shown first while today is not past alert_until
+    alert_until: dt.date | None = None
+    access: tuple[str, ...] = ()  # walk-in, appointment, phone-only, online
+    min_age: int | None = None
+    max_age: int | None = None
+    interpretation: bool | None = None
+    accessibility: tuple[str, ...] = ()
+    closed: tuple[dt.date, ...] = ()  # dates closed although the hours say open
+    latitude: float | None = None
+    longitude: float | None = None
+    confidential: bool = False  # a place whose address is never printed or published
+
+
+@dataclass(frozen=True)
+class Report:
+    """Where residents report wrong information about a service."""
+
+    email: str | None
+    sms: Phone | None
 
 
 @dataclass(frozen=True)
@@ -215,6 +235,8 @@ class LocalizedToolkit:
     services: list[Service]
     pages: list[Page]
     redirects: dict[str, str] = field(default_factory=dict)  # an old page name -> the page that replaces it
+    timezone: str | None = None  # IANA name: the hours are in it, "Open now" follows it
+    report: Report | None = None
     freshness_days: int = 180
     fallback_keys: list[str] = field(default_factory=list)
 
@@ -323,7 +345,11 @@ def _services(sources: Sources, texts: _Texts, region: str) -> list[Service]:
     services = []
     for item in sources.neutral["services"].data["services"]:
         sid = item["id"]
+        if item.get("status") == "inactive":
+            continue  # kept in the file for the record, never published
         hours = item.get("hours")
+        location = item.get("location") or {}
+        ages = item.get("ages") or {}
         services.append(Service(
             id=sid,
             name=texts.need("services", "services", sid, "name"),
@@ -334,7 +360,7 @@ def _services(sources: Sources, texts: _Texts, region: str) -> list[Service]:
             sms=parse_phone(item["sms"], region) if item.get("sms") else None,
             url=item.get("url"),
             email=item.get("email"),
-            address=item.get("address"),
+            address=None if location.get("confidential") else (item.get("address") or location.get("address")),
             always_open=hours == "24/7",
             hours=tuple(
                 OpeningHours(tuple(h["days"]), h["opens"], h["closes"])
@@ -344,6 +370,18 @@ def _services(sources: Sources, texts: _Texts, region: str) -> list[Service]:
             cost=item.get("cost"),
             verified=parse_date(item["verified"]),
             needs=tuple(item.get("needs") or ()),
+            status=item.get("status") or "active",
+            alert=texts.get("services", "services", sid, "alert") if item.get("alert_until") else None,
+            alert_until=parse_date(item["alert_until"]) if item.get("alert_until") else None,
+            access=tuple(item.get("access") or ()),
+            min_age=ages.get("min"),
+            max_age=ages.get("max"),
+            interpretation=item.get("interpretation"),
+            accessibility=tuple(item.get("accessibility") or ()),
+            closed=tuple(parse_date(d) for d in item.get("closed") or ()),
+            latitude=None if location.get("confidential") else location.get("latitude"),
+            longitude=None if location.get("confidential") else location.get("longitude"),
+            confidential=bool(location.get("confidential")),
         ))
     return services
 
@@ -464,6 +502,9 @@ def build_toolkit(
         services=services,
         pages=_pages(sources, tag, source_tag, list(facts.get("pages") or []), outdated),
         redirects={str(old): str(new) for old, new in (facts.get("redirects") or {}).items()},
+        timezone=facts.get("timezone"),
+        report=Report(report.get("email"), parse_phone(report["sms"], region) if report.get("sms") else None)
+        if (report := facts.get("report") or {}) else None,
         freshness_days=int(facts.get("freshness_days") or 180),
         fallback_keys=list(texts.fallback_keys),
     )

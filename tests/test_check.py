@@ -254,7 +254,8 @@ def test_all_problems_of_a_file_are_reported_together(tmp_path: Path) -> None:
         "colour: blue\n"             # unknown key
         "crisis:\n  service: riverside-crisis-line\n  walk_in: riverside-crisis-center\n"
         "needs: [crisis, counseling, young-people, older-adults, practical]\n"
-        "redirects: {looking-after-yourself: self-care}\n",
+        "redirects: {looking-after-yourself: self-care}\n"
+        "timezone: America/New_York\n",
         encoding="utf-8",
     )
     result = check(root)

@@ -374,7 +374,8 @@ def test_serve_serves_rebuilds_and_leaves_nothing_behind(stop: signal.Signals, t
     assert server.returncode == 0, log.read_text()
     said = log.read_text()
     assert "Traceback" not in said
-    assert len(re.findall(rf"^rebuilt in \d+\.\d s: {PAGES} pages, \d of 4 languages built again", said, re.M)) >= 2, said
+    rebuilt = rf"^rebuilt in \d+\.\d s: {PAGES} pages, \d of 4 languages built again"
+    assert len(re.findall(rebuilt, said, re.M)) >= 2, said
     # its processes (MkDocs', the PDF workers of a background render, the resource tracker) end with it
     wait_for(lambda: not any(alive(pid) for pid in workers), 15, "serve's processes to end")
     assert list(temp.iterdir()) == [], "serve removes its own folder"

@@ -12,6 +12,7 @@ import datetime as dt
 
 from carepath.checks.base import Check, Run
 from carepath.checks.crisis import check_crisis, check_needs
+from carepath.checks.directory import check_directory
 from carepath.checks.fonts import check_fonts
 from carepath.checks.glyphs import check_glyphs
 from carepath.checks.markdown import check_markdown
@@ -57,6 +58,7 @@ CHECKS: tuple[Check, ...] = (
     check_release,
     check_crisis,
     check_needs,
+    check_directory,
 )
 
 

@@ -55,10 +55,18 @@ def check_crisis(sources: Sources, run: Run) -> list[Problem]:
     if isinstance(walk_in, str):
         if walk_in not in services:
             problems.append(_unknown(toolkit, ("crisis", "walk_in"), walk_in, sorted(services), "crisis.unknown"))
-        elif not services[walk_in].get("address"):
+        elif not _address(services[walk_in]):
             problems.append(problem("crisis.no_address", toolkit.path, *toolkit.where(("crisis", "walk_in")),
                                     id=walk_in))
     return problems
+
+
+def _address(service: dict[str, Any]) -> str | None:
+    """A service's published address: its own, or its location's unless the place is confidential."""
+    location = _dict(service.get("location"))
+    if location.get("confidential") is True:
+        return None
+    return service.get("address") or location.get("address")
 
 
 def check_needs(sources: Sources, run: Run) -> list[Problem]:

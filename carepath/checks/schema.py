@@ -304,6 +304,17 @@ def check_contacts(sources: Sources, run: Run) -> list[Problem]:
             problems += _findings(example_findings(emergency["phone"], "phone", region), toolkit.path,
                                   *toolkit.where(("emergency", "phone")))
     problems += _check_date(toolkit, ("reviewed",), today, None, "")
+    report = as_dict(facts.get("report"))  # where residents report a mistake: checked like a service's
+    if phones and isinstance(report.get("sms"), str) and (toolkit.path, ("report", "sms")) not in failed:
+        problems += check_phone(report["sms"], region, toolkit, ("report", "sms"))
+    if isinstance(report.get("email"), str) and (toolkit.path, ("report", "email")) not in failed:
+        problems += _findings(email_findings(report["email"], intended_hosts(sources)), toolkit.path,
+                              *toolkit.where(("report", "email")))
+    if release:
+        for field, kind in (("sms", "phone"), ("email", "email")):
+            if isinstance(report.get(field), str) and (kind != "phone" or phones):
+                problems += _findings(example_findings(report[field], kind, region), toolkit.path,
+                                      *toolkit.where(("report", field)))
     if services is None:
         return problems
     for i, item in enumerate(as_list(as_dict(services.data).get("services"))):
