@@ -75,6 +75,9 @@ GLOBAL_ATTRIBUTES = frozenset({"id", "lang", "dir", "title", "role", "aria-label
                                "aria-describedby", "aria-labelledby", "hidden"})
 TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "hreflang", "type", "download"}),
+    # what the services page's finder filters on (carepath.render.directory.finder_data)
+    "div": frozenset({f"data-cp-{name}" for name in (
+        "languages", "cost", "access", "accessibility", "ages", "closed", "status", "hours")}),
     "img": frozenset({"src", "alt", "width", "height", "loading"}),
     "ol": frozenset({"start", "reversed", "type"}),
     "li": frozenset({"value"}),
@@ -112,7 +115,9 @@ CAREPATH_CLASSES = ("cp-step", "cp-principle-label", "cp-decision", "cp-urgency"
                     "cp-urgency-tag", *(f"cp-urgency-tag--{u}" for u in ("emergency", "urgent", "routine")),
                     "cp-question", "cp-referral-service", "cp-referral-service__name", "cp-summary",
                     "cp-summary__list", "cp-summary__row", "cp-summary__row--emergency", "cp-summary__need",
-                    "cp-summary__who", "cp-summary__service", "cp-summary__name")
+                    "cp-summary__who", "cp-summary__service", "cp-summary__name",
+                    # the directory: a service's status and alert, the report link
+                    "cp-status", "cp-alert", "cp-report")
 BLOCK_CLASSES = frozenset({"admonition", *ADMONITION_KINDS, "footnote", "footnote-ref", "footnote-backref",
                            "admonition-title", "toclink", "headerlink", *CAREPATH_CLASSES})
 CLASS_TAGS = ("div", "p", "span", "a", "ul", "ol", "li", "details", "summary", "sup", "table", "hr", "h1", "h2",

@@ -49,6 +49,7 @@ from carepath.layers import Layers, toolkit_layers
 from carepath.layout import HANDOUTS, PAPERS, TOPIC_FILES, booklet_path, cards_path, handout_path, locale_prefix
 from carepath.markup import converter, render
 from carepath.model import LocalizedToolkit, Model, Page, Service, Text
+from carepath.render.directory import service_facts
 from carepath.render.templating import make_environment
 from carepath.versions import carepath_digest, pdf_engine
 
@@ -742,7 +743,8 @@ def _documents(
     builtin = f"{prints.builtin.resolve()}/" if prints.builtin is not None else None
     fallbacks = [(f"{real_root / 'print'}/", builtin)] if builtin else []
     env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id, ui_with=ui_with)
-    env.filters.update(list_of=_list_of, semicolons=_semicolons, quoted=_quoted)
+    env.filters.update(list_of=_list_of, semicolons=_semicolons, quoted=_quoted,
+                       facts=pass_context(lambda ctx, service: service_facts(ctx["toolkit"], service)))
     rendered: list[dict[str, Any]] = []
     for plan in plans:
         toolkit, font_paths = plan.toolkit, plan.font_paths

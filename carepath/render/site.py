@@ -34,6 +34,7 @@ from carepath.layout import (
 from carepath.markup import escape, mkdocs_extensions
 from carepath.model import LocalizedToolkit, Model, Phone, Service, Text
 from carepath.placeholders import fill
+from carepath.render import directory
 from carepath.render.templating import direction_of, make_environment, plain_text
 from carepath.settings import DEFAULT_COLOUR, colour_ok, mix
 
@@ -361,8 +362,20 @@ def add_site_filters(env: Environment) -> None:
         toolkit = toolkit_of(ctx)
         return formatting.list_of([str(toolkit.ages[a].value) for a in codes], toolkit.locale.tag)
 
+    @pass_context
+    def facts(ctx: Context, service: Service) -> list[dict[str, Text]]:
+        """The card's facts beyond its contacts (access, ages, interpreters, accessibility, closed days)."""
+        return directory.service_facts(toolkit_of(ctx), service)
+
+    @pass_context
+    def report(ctx: Context, service: Service) -> list[dict[str, str]]:
+        """The 'report wrong information' links of a service."""
+        return directory.report_links(toolkit_of(ctx), service)
+
     env.filters.update(ltr=ltr, isolate=isolate, web=web, words=words, marked=marked, latin=latin,
-                       opening=opening, languages=languages, ages=ages)
+                       opening=opening, languages=languages, ages=ages, facts=facts, report=report,
+                       map_link=directory.map_link,
+                       finder=lambda service: directory.attributes(directory.finder_data(service)))
     env.globals["MARK"] = MARK
 
 
