@@ -117,7 +117,7 @@ CAREPATH_CLASSES = ("cp-step", "cp-principle-label", "cp-decision", "cp-urgency"
                     "cp-summary__list", "cp-summary__row", "cp-summary__row--emergency", "cp-summary__need",
                     "cp-summary__who", "cp-summary__service", "cp-summary__name",
                     # the directory: a service's status and alert, the report link
-                    "cp-status", "cp-alert", "cp-report")
+                    "cp-status", "cp-alert", "cp-report", "cp-report__link")
 BLOCK_CLASSES = frozenset({"admonition", *ADMONITION_KINDS, "footnote", "footnote-ref", "footnote-backref",
                            "admonition-title", "toclink", "headerlink", *CAREPATH_CLASSES})
 CLASS_TAGS = ("div", "p", "span", "a", "ul", "ol", "li", "details", "summary", "sup", "table", "hr", "h1", "h2",

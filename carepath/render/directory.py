@@ -111,3 +111,40 @@ def finder_data(service: Service) -> dict[str, str]:
 def attributes(data: dict[str, Any]) -> str:
     """data-cp-* attributes for raw HTML, values escaped."""
     return " ".join(f'data-cp-{name}="{escape(value)}"' for name, value in data.items())
+
+
+def _field(toolkit: LocalizedToolkit, name: str, label: str, options: list[tuple[str, Text]]) -> dict[str, Any]:
+    """One choice of the finder: its name, label and options (value, words), only the values some service has."""
+    return {"name": name, "label": toolkit.ui(label), "options": [{"value": v, "label": t} for v, t in options]}
+
+
+def finder(toolkit: LocalizedToolkit) -> dict[str, Any]:
+    """The services page's finder, as the theme lays it out: its words, and the choices the services offer."""
+    services = toolkit.services
+    tag = toolkit.locale.tag
+    spoken = sorted({code for s in services for code in s.languages},
+                    key=lambda code: formatting.language_name(code, tag))
+    fields = [
+        _field(toolkit, "language", "finder.language",
+               [(code, Text(formatting.language_name(code, tag), tag)) for code in spoken]),
+        _field(toolkit, "cost", "services.cost", [(c, toolkit.ui(f"cost.{c}")) for c in
+               ("free", "low-cost", "sliding-scale", "paid") if any(s.cost == c for s in services)]),
+        _field(toolkit, "access", "services.access", [(a, toolkit.ui(f"access.{a}")) for a in
+               ("walk-in", "appointment", "phone-only", "online") if any(a in s.access for s in services)]),
+        _field(toolkit, "accessibility", "services.accessibility", [(a, toolkit.ui(f"accessibility.{a}")) for a in (
+            "step-free", "accessible-toilet", "hearing-loop", "sign-language", "large-print", "braille", "quiet-room")
+            if any(a in s.accessibility for s in services)]),
+    ]
+    return {
+        "title": toolkit.ui("finder.title"),
+        "any": toolkit.ui("finder.any"),
+        "age": toolkit.ui("finder.age"),
+        "fields": [f for f in fields if f["options"]],
+        "ages": any(s.min_age is not None or s.max_age is not None for s in services),
+        # "Open now" needs the time zone the hours are in; without one it is left out, not guessed
+        "open_now": toolkit.ui("finder.open_now") if toolkit.timezone else None,
+        "timezone": toolkit.timezone or "",
+        "count": toolkit.ui("finder.count"),
+        "none": toolkit.ui("finder.none"),
+        "reset": toolkit.ui("finder.reset"),
+    }

@@ -285,6 +285,17 @@ def _redirect_meta(toolkit: LocalizedToolkit, target: str, title: Text) -> dict[
     }
 
 
+def _texts_as_data(toolkit: LocalizedToolkit, value: Any) -> Any:
+    """A structure holding Texts as the theme reads them (value, lang, dir), for a page's front matter."""
+    if isinstance(value, Text):
+        return _text(toolkit, value)
+    if isinstance(value, dict):
+        return {key: _texts_as_data(toolkit, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_texts_as_data(toolkit, item) for item in value]
+    return value
+
+
 def _fell_back(toolkit: LocalizedToolkit, text: Text, html: str) -> str:
     """HTML of a text, marked with the text's own language and direction when it is not the page's."""
     if text.lang == toolkit.locale.tag:
@@ -424,12 +435,14 @@ def render_pages(
             topic = toolkit.topics[name]
             handout = "pathways" if name == "services" else name
             pdf = _pdf_links(toolkit, handout, pdfs) if handout in HANDOUTS else []
+            meta = _meta(topic.title, topic.intro,
+                         "partial" if topic.fallback or (name == "signs" and self_help_fell_back) else None,
+                         pdf, f"{file}.html" if topic.outdated else None)
+            if name == "services":  # the theme lays out the finder (a form, which page content may not hold)
+                meta["carepath"]["finder"] = _texts_as_data(toolkit, directory.finder(toolkit))
             files[f"{tag}/{file}.md"] = env.get_template(f"{file}.md.j2").render(
                 toolkit=toolkit, topic=topic, services_file=f"{TOPIC_FILES['services']}.md",
-                groups=service_groups(toolkit), summary=who_to_call(toolkit),
-                meta=_meta(topic.title, topic.intro,
-                           "partial" if topic.fallback or (name == "signs" and self_help_fell_back) else None,
-                           pdf, f"{file}.html" if topic.outdated else None),
+                groups=service_groups(toolkit), summary=who_to_call(toolkit), meta=meta,
             )
         for page in toolkit.pages:
             files[f"{tag}/{page.name}.md"] = env.get_template("page.md.j2").render(

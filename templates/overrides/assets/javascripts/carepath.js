@@ -152,6 +152,99 @@
     });
   });
 
+  /* The services page's finder. The cards carry what they are filtered on (data-cp-*); "Open now" is
+     worked out here, on the reader's device, in the toolkit's time zone (Intl follows its daylight
+     saving), with a closing time earlier than the opening one on the next day and the closed dates.
+     Nothing is stored or sent; without JavaScript the form stays hidden and every service shows. */
+  var finder = document.getElementById("cp-finder");
+  var cards = Array.prototype.slice.call(document.querySelectorAll(".cp-service[data-cp-status]"));
+  if (finder && cards.length) {
+    var DAYS = ["su", "mo", "tu", "we", "th", "fr", "sa"];
+    var zone = finder.getAttribute("data-timezone");
+    var minutes = function (time) {
+      var parts = time.split(":");
+      return Number(parts[0]) * 60 + Number(parts[1]);
+    };
+    /* The day, the day before and the minute of the day, where the toolkit is. */
+    var local = function (now) {
+      var parts = {};
+      new Intl.DateTimeFormat("en-US", {
+        timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit"
+      }).formatToParts(now).forEach(function (part) { parts[part.type] = part.value; });
+      var today = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)));
+      var yesterday = new Date(today.getTime() - 86400000);
+      return {
+        day: DAYS[today.getUTCDay()], date: today.toISOString().slice(0, 10),
+        before: DAYS[yesterday.getUTCDay()], beforeDate: yesterday.toISOString().slice(0, 10),
+        minute: (Number(parts.hour) % 24) * 60 + Number(parts.minute)
+      };
+    };
+    var openNow = function (card, when) {
+      if (card.getAttribute("data-cp-status") !== "active") return false;
+      var closed = (card.getAttribute("data-cp-closed") || "").split(" ");
+      var hours = card.getAttribute("data-cp-hours");
+      if (!hours) return false;
+      if (hours === "24/7") return closed.indexOf(when.date) < 0;
+      return hours.split(";").some(function (line) {
+        var days = line.split(" ")[0].split(","), span = line.split(" ")[1].split("-");
+        var opens = minutes(span[0]), closes = minutes(span[1]);
+        if (closes > opens) {
+          return days.indexOf(when.day) >= 0 && closed.indexOf(when.date) < 0 &&
+            when.minute >= opens && when.minute < closes;
+        }
+        /* past midnight: the evening of an opening day, or the small hours after one */
+        return (days.indexOf(when.day) >= 0 && closed.indexOf(when.date) < 0 && when.minute >= opens) ||
+          (days.indexOf(when.before) >= 0 && closed.indexOf(when.beforeDate) < 0 && when.minute < closes);
+      });
+    };
+    var words = function (attribute, card) {
+      return (card.getAttribute(attribute) || "").split(" ");
+    };
+    var matches = function (card, wanted, when) {
+      if (wanted.language && words("data-cp-languages", card).indexOf(wanted.language) < 0) return false;
+      if (wanted.cost && card.getAttribute("data-cp-cost") !== wanted.cost) return false;
+      if (wanted.access && words("data-cp-access", card).indexOf(wanted.access) < 0) return false;
+      if (wanted.accessibility && words("data-cp-accessibility", card).indexOf(wanted.accessibility) < 0) return false;
+      if (wanted.age !== "") {
+        var ages = (card.getAttribute("data-cp-ages") || "-").split("-"), age = Number(wanted.age);
+        if ((ages[0] !== "" && age < Number(ages[0])) || (ages[1] !== "" && age > Number(ages[1]))) return false;
+      }
+      return !wanted.open || openNow(card, when);
+    };
+    var count = finder.querySelector(".cp-finder__count"), none = finder.querySelector(".cp-finder__none");
+    var apply = function () {
+      var wanted = { age: "" };
+      Array.prototype.forEach.call(finder.elements, function (field) {
+        if (field.name) wanted[field.name] = field.type === "checkbox" ? field.checked : field.value.trim();
+      });
+      var when = wanted.open ? local(new Date()) : null, shown = 0;
+      cards.forEach(function (card) {
+        card.hidden = !matches(card, wanted, when);
+        if (!card.hidden) shown += 1;
+      });
+      /* a group whose services are all hidden hides its heading too */
+      document.querySelectorAll(".md-content h2[id^='need-']").forEach(function (heading) {
+        var next = heading.nextElementSibling, any = false;
+        while (next && next.tagName !== "H2") {
+          if (next.matches(".cp-service") && !next.hidden) any = true;
+          next = next.nextElementSibling;
+        }
+        heading.hidden = !any;
+      });
+      count.textContent = finder.getAttribute("data-count")
+        .replace("{count}", String(shown)).replace("{total}", String(cards.length));
+      none.hidden = shown > 0;
+    };
+    var first = document.querySelector(".md-content h2[id^='need-']");
+    if (first) first.parentNode.insertBefore(finder, first);
+    finder.hidden = false;
+    finder.addEventListener("input", apply);
+    finder.addEventListener("change", apply);
+    finder.addEventListener("submit", function (event) { event.preventDefault(); });
+    finder.addEventListener("reset", function () { setTimeout(apply); });
+  }
+
   /* Quick exit (mkdocs.yml: extra.carepath_quick_exit, on in the example). One tap on the control or
      the Escape key replaces this page by a neutral one. While it is on, moving between pages of the
      site replaces the current history entry instead of adding one, so the whole visit is a single
