@@ -12,6 +12,7 @@ from phonenumbers import shortnumberinfo
 from carepath.fonts import DEFAULT_FAMILIES
 from carepath.load import MarkdownFile, Sources
 from carepath.placeholders import PlaceholderError, fill
+from carepath.resources import builtin_ui
 
 TOPICS = ("signs", "steps", "pathways", "services")
 KINDS = ("feelings", "body", "behaviour", "thinking")
@@ -253,8 +254,8 @@ class LocalizedToolkit:
         return {age: signs for age, signs in groups.items() if signs}
 
     def ui(self, key: str, **values: object) -> Text:
-        """An interface string in this language (or English), with its placeholders filled."""
-        text = self.locale.ui.get(key) or self.source.ui.get(key) or Text(key, "en")
+        """An interface string in this language (or the source's, or carepath's English), placeholders filled."""
+        text = self.locale.ui.get(key) or self.source.ui.get(key) or Text(builtin_ui().get(key, key), "en")
         if not values:
             return text
         try:  # fill(), never str.format: translators' text must not reach attributes or items of the values

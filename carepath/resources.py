@@ -43,3 +43,11 @@ def scripts() -> dict[str, dict[str, Any]]:
     """The scripts carepath can print, by ISO 15924 code, with their fonts, packages and direction."""
     data = yaml.safe_load(SCRIPTS_FILE.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}
+
+
+@cache
+def builtin_ui() -> dict[str, str]:
+    """carepath's own English interface strings (its example's locales/en.yml): what a page shows for a string
+    added to carepath after the toolkit's locales were written, until the toolkit has its own."""
+    data = yaml.safe_load((BUILTIN_TOOLKIT / "locales" / "en.yml").read_text(encoding="utf-8")) or {}
+    return {str(key): str(value) for key, value in (data.get("ui") or {}).items()}

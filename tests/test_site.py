@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -445,3 +446,24 @@ def test_every_page_with_handouts_says_which_version_is_current(example: Built) 
         text = (example.site / prefix / "signs.html").read_text(encoding="utf-8")
         aside = text[text.index('class="cp-print"'):]
         assert f'<p class="cp-print__version">{start}{facts["version"]}' in aside, tag
+
+
+def test_a_toolkit_made_before_a_string_existed_shows_carepath_s_english(tmp_path: Path) -> None:
+    """Interface strings carepath adds (the finder's, the directory's) read as English words, never as keys."""
+    from conftest import copy_toolkit
+
+    from carepath.commands import CheckOptions, load_model
+    from carepath.layers import toolkit_layers
+    from carepath.render.site import render_pages
+
+    root = copy_toolkit(tmp_path / "toolkit")
+    for tag in LOCALES:  # as a toolkit made with an older carepath: no access.* strings in any language
+        path = root / f"locales/{tag}.yml"
+        path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.lstrip().startswith("access.")), encoding="utf-8")
+    _sources, model, statuses, _report = load_model(CheckOptions(root, today=dt.date(2026, 11, 12)))
+    pages = render_pages(model, toolkit_layers(root, "templates"), statuses, {})
+    english = yaml.safe_load((ROOT / "locales/en.yml").read_text(encoding="utf-8"))["ui"]["access.walk-in"]
+    spanish = pages["es/services.md"]
+    assert f'<span lang="en" dir="ltr">{english}</span>' in spanish  # marked as English on the Spanish page
+    assert "access.walk-in" not in spanish and "access.walk-in" not in pages["en/services.md"]

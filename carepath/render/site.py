@@ -125,24 +125,9 @@ def banner(toolkit: LocalizedToolkit) -> dict[str, Any]:
     }
 
 
-# Words carepath added after toolkits were made from it, in English, for a toolkit whose locales lack them yet:
-# the 404 page's (carepath 0.1.0), the redirect page's and the changelog link's (0.2.0).
-LATER_STRINGS = {
-    "not_found.title": "This page is not here",
-    "not_found.text": "The address may have a typing mistake, or the page has moved. If you need help now, the numbers "
-                      "to call are at the top of this page.",
-    "not_found.home": "Go to the home page",
-    "moved.title": "This page has moved",
-    "moved.text": "What you are looking for is now on this page:",
-    "print.changes": "What changed in this version",
-}
-
-
 def later_string(toolkit: LocalizedToolkit, key: str) -> dict[str, str]:
-    """An interface string carepath added later (LATER_STRINGS): the toolkit's, else carepath's English."""
-    if key in toolkit.locale.ui or key in toolkit.source.ui:
-        return _text(toolkit, toolkit.ui(key))
-    return {"value": LATER_STRINGS[key], "lang": "en", "dir": "ltr"}
+    """An interface string as theme data (a toolkit made before carepath added it gets carepath's English)."""
+    return _text(toolkit, toolkit.ui(key))
 
 
 def theme_strings(toolkit: LocalizedToolkit) -> dict[str, Any]:
