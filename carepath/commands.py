@@ -24,7 +24,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 from carepath.checks import run_checks
 from carepath.l10n.translation import LocaleStatus, all_status, outdated_keys
 from carepath.layers import Layers, toolkit_layers
-from carepath.load import Sources, load_sources
+from carepath.load import PUBLISHED_FILE, Sources, load_sources
 from carepath.messages import problem
 from carepath.model import Model, build_model
 from carepath.problems import Report, ToolkitError
@@ -572,6 +572,8 @@ def init(options: InitOptions) -> InitResult:
         files = {"": source} if source.is_file() else Layers((source,)).files()  # hidden files left out
         for relative, path in files.items():
             planned["/".join(filter(None, (part, relative)))] = path.read_bytes()
+    # what the example published is not the new toolkit's: its record starts with its own first publication
+    planned.pop(PUBLISHED_FILE, None)
     requirement = options.requirement or f"carepath=={__version__}"
     for name, target in REPOSITORY_FILES:
         text = (INIT_FILES / name).read_text(encoding="utf-8")
@@ -687,7 +689,6 @@ def record_pages(options: ToolkitOptions) -> RecordResult:
     """Add the site's pages, languages and version to content/published.yml; earlier ones are kept."""
     from carepath.checks.base import source_tag
     from carepath.layout import site_pages
-    from carepath.load import PUBLISHED_FILE
 
     checked = _usable(options.root)
     result = RecordResult(checked.report)

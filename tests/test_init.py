@@ -44,6 +44,7 @@ def test_init_from_example_writes_a_toolkit_repository_that_checks_clean(tmp_pat
                  "mkdocs.yml", "content/services.yml", "locales/ar.yml"):
         assert (target / name).is_file(), name
     assert not (target / "templates").exists() and not (target / "print").exists()  # carepath's own, not copies
+    assert not (target / "content/published.yml").exists()  # the example's publications are not the new toolkit's
     assert (target / "content/services.yml").read_bytes() == (ROOT / "content/services.yml").read_bytes()
     assert f"carepath=={__version__}" in (target / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert "/site/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
