@@ -253,11 +253,36 @@ def cmd_status(args: argparse.Namespace) -> int:
                     last = unit.file
                 source = unit.source if len(unit.source) <= 70 else unit.source[:67] + "..."
                 print(f"    {unit.state:<9} {unit.key or '(whole page)'}: {source}")
+    if not args.json:
+        for reviews in result.reviews:
+            changed = [r for r in reviews.reviews if r.state == "changed"]
+            print(f"{reviews.tag} reviews: {reviews.count('reviewed')} current, {len(changed)} changed since review, "
+                  f"{reviews.count('missing')} not reviewed")
+            for item in changed:
+                print(f"    changed since review ({item.role}, {item.date}): content/{reviews.tag}/{item.unit.ref}")
     below = result.below(args.fail_under)
     if below:
         print(f"below {args.fail_under}%: {', '.join(below)}", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Record a review of a language's current text."""
+    result = commands.review(commands.ReviewOptions(args.root, args.tag, tuple(args.targets), args.role, args.by,
+                                                    args.today))
+    if result.report.errors:
+        _print_report(result.report, False)
+        return 1
+    if result.refused:
+        print(f"review: {result.refused}", file=sys.stderr)
+        return 2
+    for ref in result.skipped:
+        print(f"  not recorded: {ref}: its translation is missing or outdated; translate it first", file=sys.stderr)
+    who = f" by {args.by}" if args.by else ""
+    print(f"recorded a {args.role} review{who} of {len(result.recorded)} pieces of {args.tag} "
+          f"(content/{args.tag}/reviewed.yml)")
+    return 0 if result.recorded else 1
 
 
 def cmd_new_locale(args: argparse.Namespace) -> int:
@@ -457,6 +482,21 @@ def parser() -> argparse.ArgumentParser:
                     help="record a reviewed translation as up to date: PATH is a file such as "
                          "content/es/signs.yml or pages/about.md, FILE:KEY, or 'all'")
     st.set_defaults(func=cmd_status)
+
+    rv = sub.add_parser("review", help="record a review of a language's current text (clinical, language, community)",
+                        description="Record that the current text of a language (all of it, or the files or pieces "
+                                    "named) has been reviewed, in a role: clinical or community reviews are of the "
+                                    "source language, language reviews of a translation. A later change of the text "
+                                    "or of its source shows as 'changed since review'.")
+    toolkit(rv)
+    rv.add_argument("tag", help="the language reviewed")
+    rv.add_argument("targets", nargs="*", metavar="FILE",
+                    help="files (steps.yml, pages/about.md) or pieces (steps.yml:steps.ask-directly); default all")
+    rv.add_argument("--as", dest="role", required=True, choices=["clinical", "language", "community"],
+                    help="the reviewer's role")
+    rv.add_argument("--by", default=None, help="the reviewer's name (optional; never required)")
+    rv.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    rv.set_defaults(func=cmd_review)
 
     nl = sub.add_parser("new-locale", help="start a new language",
                         description="Create locales/TAG.yml (name, direction, print fonts) and content/TAG/ "

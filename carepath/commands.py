@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2.exceptions import SecurityError, TemplateError
 
 from carepath.checks import run_checks
+from carepath.l10n.review import ReviewStatus, review_status
 from carepath.l10n.translation import LocaleStatus, all_status, outdated_keys
 from carepath.layers import Layers, toolkit_layers
 from carepath.load import PUBLISHED_FILE, Sources, load_sources
@@ -750,6 +751,7 @@ class StatusResult:
     recorded: dict[str, int] = field(default_factory=dict)  # language -> first translations recorded now
     marked: list[str] | None = None  # --mark-current: the texts recorded as up to date
     unknown_locale: str | None = None  # --mark-current named a language the toolkit does not have
+    reviews: list[ReviewStatus] = field(default_factory=list)  # every language's, the source first
 
     def below(self, percent: float) -> list[str]:
         """The languages translated less than `percent`."""
@@ -777,6 +779,67 @@ def status(options: StatusOptions) -> StatusResult:
         recorded = record_new(sources, options.root, locale)
         if recorded:
             result.recorded[locale.tag] = recorded
+    source = sources.neutral["toolkit"].data["source_locale"]
+    result.reviews = [review_status(sources, tag, source) for tag in [source, *(s.tag for s in result.statuses)]]
+    return result
+
+
+@dataclass(frozen=True)
+class ReviewOptions(ToolkitOptions):
+    """A review to record: of which language, which files or units (all when empty), in which role, by whom."""
+
+    tag: str = ""
+    targets: tuple[str, ...] = ()
+    role: str = "language"
+    by: str | None = None
+    today: dt.date | None = None
+
+
+@dataclass
+class ReviewResult:
+    """What review recorded, or why it recorded nothing."""
+
+    report: Report
+    recorded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # translations missing or outdated: translate them first
+    refused: str | None = None  # one sentence with its fix
+
+
+def review(options: ReviewOptions) -> ReviewResult:
+    """Record a review of what is current in a language: the units of the files named, or all of them."""
+    from carepath.l10n.review import SOURCE_ROLES, record_review, review_units
+
+    checked = _usable(options.root)
+    result = ReviewResult(checked.report)
+    if checked.report.errors:
+        return result
+    sources = checked.sources
+    source = sources.neutral["toolkit"].data["source_locale"]
+    tag = options.tag
+    if tag not in sources.locales:
+        result.refused = f"no language '{tag}' (locales/{tag}.yml is missing)"
+        return result
+    if (options.role in SOURCE_ROLES) != (tag == source):
+        result.refused = (
+            f"a {options.role} review is of the source language ({source})" if options.role in SOURCE_ROLES
+            else f"a language review is of a translation; {source} is the source language: "
+                 "review it --as clinical or --as community")
+        return result
+    targets = [t.removeprefix(f"content/{tag}/") for t in options.targets]
+    units = review_units(sources, tag, source)
+    unknown = [t for t in targets if t not in units and not any(u.file == t for u in units.values())]
+    if unknown:
+        result.refused = (f"content/{tag}/ has no {', '.join(unknown)} to review: name files such as steps.yml or "
+                          "pages/about.md, or units such as steps.yml:steps.ask-directly")
+        return result
+    stale = set()
+    if tag != source:  # only a translation of today's source can be reviewed as current
+        status = next(s for s in all_status(sources) if s.tag == tag)
+        bad = {u.file if not u.key else f"{u.file}:{u.key}" for u in status.units if u.state != "translated"}
+        stale = {ref for ref in units if any(b == ref or b.startswith(f"{ref}.") for b in bad)}
+    result.skipped = sorted(ref for ref in stale if not targets or ref in targets or units[ref].file in targets)
+    result.recorded = record_review(sources, options.root, tag, source, targets, options.role, options.by,
+                                    options.today or dt.date.today(), stale)
     return result
 
 

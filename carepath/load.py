@@ -31,6 +31,7 @@ TEXT_FILES = ("toolkit", "signs", "steps", "pathways", "services")
 SETTINGS_FILE = "mkdocs.yml"
 # Kept by carepath in each language's folder: the version of the source text each translation was made from.
 RECORDS_FILE = "translated-from.yml"
+REVIEWS_FILE = "reviewed.yml"  # content/<tag>/: each unit's reviews, by role (`carepath review`)
 # The pages and languages of the published site, which printed QR codes lead to (`carepath record-pages`).
 PUBLISHED_FILE = "content/published.yml"
 # Front matter between two '---' lines; a page saved on Windows ends its lines with '\r\n'.
@@ -126,6 +127,7 @@ class Sources:
     content_locales: list[str] = field(default_factory=list)
     settings: YamlFile | None = None  # mkdocs.yml, its special tags kept as Tagged values
     records: dict[str, YamlFile] = field(default_factory=dict)  # content/<tag>/translated-from.yml
+    reviews: dict[str, YamlFile] = field(default_factory=dict)  # content/<tag>/reviewed.yml
     # Every file, folder and link under content/, locales/, templates/ and print/, and mkdocs.yml, by path.
     entries: dict[str, Entry] = field(default_factory=dict)
     # The text of every YAML and Markdown file read, by path, whether or not it could be parsed.
@@ -535,12 +537,13 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
             problems.extend(found)
             if page is not None:
                 sources.pages[tag][page.name] = page
-        path = folder / RECORDS_FILE
-        if path.exists() or path.is_symlink():
-            loaded, found = read_yaml(path, root, raw=raw)
-            problems.extend(found)
-            if loaded is not None:
-                sources.records[tag] = loaded
+        for name, kept in ((RECORDS_FILE, sources.records), (REVIEWS_FILE, sources.reviews)):
+            path = folder / name
+            if path.exists() or path.is_symlink():
+                loaded, found = read_yaml(path, root, raw=raw)
+                problems.extend(found)
+                if loaded is not None:
+                    kept[tag] = loaded
     if locate(sources.entries, PUBLISHED_FILE) is not None:
         sources.published, found = read_yaml(root / PUBLISHED_FILE, root, raw=raw)
         problems.extend(found)

@@ -10,6 +10,7 @@ import phonenumbers
 from phonenumbers import shortnumberinfo
 
 from carepath.fonts import DEFAULT_FAMILIES
+from carepath.l10n.review import last_reviewed, review_status
 from carepath.load import MarkdownFile, Sources
 from carepath.placeholders import PlaceholderError, fill
 from carepath.resources import builtin_ui
@@ -237,6 +238,9 @@ class LocalizedToolkit:
     pages: list[Page]
     redirects: dict[str, str] = field(default_factory=dict)  # an old page name -> the page that replaces it
     timezone: str | None = None  # IANA name: the hours are in it, "Open now" follows it
+    # per text file (steps.yml, pages/about.md): when this language's text of it was last reviewed, whole, and
+    # when the next review is due (review_every: in toolkit.yml), or None
+    review_dates: dict[str, tuple[dt.date, dt.date | None]] = field(default_factory=dict)
     report: Report | None = None
     freshness_days: int = 180
     fallback_keys: list[str] = field(default_factory=list)
@@ -415,6 +419,19 @@ def _pages(
     ]
 
 
+def _review_dates(
+    sources: Sources, tag: str, source_tag: str, every: int | None
+) -> dict[str, tuple[dt.date, dt.date | None]]:
+    """Each text file's last complete review in language `tag`, and the next one's due date."""
+    status = review_status(sources, tag, source_tag)
+    dates = {}
+    for file in sorted({r.unit.file for r in status.reviews}):
+        last = last_reviewed(status, file)
+        if last is not None:
+            dates[file] = (last, last + dt.timedelta(days=every) if every else None)
+    return dates
+
+
 def build_toolkit(
     sources: Sources, tag: str, locales: dict[str, Locale], outdated: set[str] | None = None
 ) -> LocalizedToolkit:
@@ -504,6 +521,7 @@ def build_toolkit(
         pages=_pages(sources, tag, source_tag, list(facts.get("pages") or []), outdated),
         redirects={str(old): str(new) for old, new in (facts.get("redirects") or {}).items()},
         timezone=facts.get("timezone"),
+        review_dates=_review_dates(sources, tag, source_tag, facts.get("review_every")),
         report=Report(report.get("email"), parse_phone(report["sms"], region) if report.get("sms") else None)
         if (report := facts.get("report") or {}) else None,
         freshness_days=int(facts.get("freshness_days") or 180),

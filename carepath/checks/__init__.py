@@ -21,6 +21,7 @@ from carepath.checks.paths import check_links, check_pages_folders
 from carepath.checks.placeholders import check_placeholders
 from carepath.checks.published import check_changelog, check_published
 from carepath.checks.records import check_records
+from carepath.checks.reviews import check_reviews
 from carepath.checks.schema import (
     check_contacts,
     check_locales,
@@ -52,6 +53,7 @@ CHECKS: tuple[Check, ...] = (
     check_fonts,
     check_glyphs,
     check_records,
+    check_reviews,
     check_overrides,
     check_published,
     check_changelog,

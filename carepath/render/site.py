@@ -35,7 +35,7 @@ from carepath.markup import escape, mkdocs_extensions
 from carepath.model import LocalizedToolkit, Model, Phone, Service, Text
 from carepath.placeholders import fill
 from carepath.render import directory
-from carepath.render.templating import direction_of, make_environment, plain_text
+from carepath.render.templating import direction_of, make_environment, plain_text, review_text
 from carepath.settings import DEFAULT_COLOUR, colour_ok, mix
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
@@ -423,6 +423,8 @@ def render_pages(
             meta = _meta(topic.title, topic.intro,
                          "partial" if topic.fallback or (name == "signs" and self_help_fell_back) else None,
                          pdf, f"{file}.html" if topic.outdated else None)
+            reviewed = review_text(toolkit, f"{name}.yml")
+            meta["carepath"]["reviewed"] = _text(toolkit, reviewed) if reviewed else None
             if name == "services":  # the theme lays out the finder (a form, which page content may not hold)
                 meta["carepath"]["finder"] = _texts_as_data(toolkit, directory.finder(toolkit))
             files[f"{tag}/{file}.md"] = env.get_template(f"{file}.md.j2").render(
@@ -430,11 +432,12 @@ def render_pages(
                 groups=service_groups(toolkit), summary=who_to_call(toolkit), meta=meta,
             )
         for page in toolkit.pages:
+            meta = _meta(page.title, page.description, "untranslated" if page.untranslated else None, [],
+                         f"{page.name}.html" if page.outdated else None)
+            reviewed = review_text(toolkit, f"pages/{page.name}.md")
+            meta["carepath"]["reviewed"] = _text(toolkit, reviewed) if reviewed else None
             files[f"{tag}/{page.name}.md"] = env.get_template("page.md.j2").render(
-                toolkit=toolkit, page=page,
-                meta=_meta(page.title, page.description, "untranslated" if page.untranslated else None, [],
-                           f"{page.name}.html" if page.outdated else None),
-            )
+                toolkit=toolkit, page=page, meta=meta)
         titles = page_titles(toolkit)
         for old, new in toolkit.redirects.items():
             files[f"{tag}/{old}.md"] = env.get_template("redirect.md.j2").render(meta=_redirect_meta(

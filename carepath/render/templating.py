@@ -37,6 +37,16 @@ def plain_text(value: object) -> str:
     return "".join(f"&#{ord(c)};" if c in MARKDOWN_SPECIAL else c for c in str(value))
 
 
+def review_text(toolkit: LocalizedToolkit, file: str) -> Text | None:
+    """'Last reviewed DATE · Next review due DATE' of a text file (steps.yml, pages/about.md), or None."""
+    dates = toolkit.review_dates.get(file)
+    if dates is None:
+        return None
+    tag = toolkit.locale.tag
+    last, due = (formatting.long_date(d, tag) if d else None for d in dates)
+    return toolkit.ui("review.dates", date=last, next=due) if due else toolkit.ui("review.last", date=last)
+
+
 def make_environment(folders: Sequence[Path], html: bool) -> Environment:
     """An environment for templates in `folders` (a template in the first that has it: the toolkit's, then
     carepath's); `html` for HTML output, else Markdown output."""
@@ -112,6 +122,11 @@ def make_environment(folders: Sequence[Path], html: bool) -> Environment:
         t=t, items=items, plain=plain_text if not html else escape, date=date, days=days, time=time,
         language_name=language_name,
     )
-    env.globals.update(ui=ui)
+    @pass_context
+    def review_line(ctx: Context, file: str) -> Text | None:
+        """'Last reviewed DATE · Next review due DATE' of a text file, or None."""
+        return review_text(_toolkit(ctx), file)
+
+    env.globals.update(ui=ui, review_line=review_line)
     env.tests["including"] = lambda values, item: item in values
     return env
