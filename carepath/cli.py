@@ -285,6 +285,19 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0 if result.recorded else 1
 
 
+def cmd_export_glossary(args: argparse.Namespace) -> int:
+    """Write a language's glossary as CSV and TBX."""
+    result = commands.export_glossary(commands.GlossaryOptions(args.root, args.tag, args.out))
+    if result.report.errors:
+        _print_report(result.report, False)
+        return 1
+    if result.refused:
+        print(f"export-glossary: {result.refused}", file=sys.stderr)
+        return 2
+    print(f"wrote {result.terms} terms: {', '.join(str(f) for f in result.files)}")
+    return 0
+
+
 def cmd_new_locale(args: argparse.Namespace) -> int:
     """Create a new language's locales/ entry and translator files."""
     result = commands.new_locale(commands.NewLocaleOptions(args.root, args.tag, args.direction, args.name))
@@ -497,6 +510,14 @@ def parser() -> argparse.ArgumentParser:
     rv.add_argument("--by", default=None, help="the reviewer's name (optional; never required)")
     rv.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
     rv.set_defaults(func=cmd_review)
+
+    eg = sub.add_parser("export-glossary", help="write a language's glossary as CSV and TBX",
+                        description="Write locales/TAG.yml's glossary (source term, approved word, note, variants "
+                                    "to avoid) as CSV and TBX, for the glossaries of Weblate, Crowdin and others.")
+    toolkit(eg)
+    eg.add_argument("tag", help="the language")
+    eg.add_argument("--out", type=Path, help="folder for the files (default translations/TAG/)")
+    eg.set_defaults(func=cmd_export_glossary)
 
     nl = sub.add_parser("new-locale", help="start a new language",
                         description="Create locales/TAG.yml (name, direction, print fonts) and content/TAG/ "

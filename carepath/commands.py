@@ -944,3 +944,52 @@ def import_po(options: ImportPoOptions) -> ImportPoResult:
     result.imported = read_po(checked.sources, options.root, options.tag, po_dir)
     result.after = _usable(options.root).report
     return result
+
+
+# --- glossary ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlossaryOptions(ToolkitOptions):
+    """The language whose glossary to export, and where to."""
+
+    tag: str = ""
+    out: Path | None = None  # default translations/<tag>/
+
+
+@dataclass
+class GlossaryResult:
+    """The files export-glossary wrote, or why it wrote none."""
+
+    report: Report
+    files: list[Path] = field(default_factory=list)
+    terms: int = 0
+    refused: str | None = None
+
+
+def export_glossary(options: GlossaryOptions) -> GlossaryResult:
+    """Write a language's glossary as CSV and TBX for Weblate, Crowdin and other translation platforms."""
+    from carepath.l10n import glossary
+
+    checked = _usable(options.root)
+    result = GlossaryResult(checked.report)
+    if checked.report.errors:
+        return result
+    sources = checked.sources
+    locale = sources.locales.get(options.tag)
+    if locale is None:
+        result.refused = f"no language '{options.tag}' (locales/{options.tag}.yml is missing)"
+        return result
+    found = glossary.entries(locale.data)
+    if not found:
+        result.refused = f"locales/{options.tag}.yml has no glossary: entries to export"
+        return result
+    source = sources.neutral["toolkit"].data["source_locale"]
+    folder = options.out or options.root / "translations" / options.tag
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in ((f"glossary-{options.tag}.csv", glossary.to_csv(found)),
+                       (f"glossary-{options.tag}.tbx", glossary.to_tbx(found, source, options.tag))):
+        (folder / name).write_text(text, encoding="utf-8")
+        result.files.append(folder / name)
+    result.terms = len(found)
+    return result

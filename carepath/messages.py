@@ -123,6 +123,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     # hidden characters and wording
     "text.bidi": (E, "a direction-changing character, {name} (U+{codepoint}), is hidden here{form}: it can make a phone number or a link read differently from what it is", "delete it; carepath sets the writing direction of each language itself ('direction:' in locales/<tag>.yml)"),
     "text.invisible": (E, "an invisible character, {name} (U+{codepoint}), is hidden here{form}: it can make a phone number, a link or a word read differently from what it is", "delete it{note}; if the text was copied from another document, type the words around it again"),
+    "glossary.avoid": (W, "'{found}' is not this toolkit's word for '{term}' in this language{why}", "write '{use}' (locales/ glossary:), so that every page and handout says it the same way"),
     "safe.wording": (W, "'{found}' is wording that safe-messaging guides on suicide advise against{why}", "write '{instead}' instead (see {source})"),
     # placeholders such as {phone} in interface strings and texts
     "placeholder.form": (E, "'{field}' is not a placeholder carepath can fill: {reason}", "{todo}"),

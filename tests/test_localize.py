@@ -369,3 +369,27 @@ def test_notices_name_languages_in_the_language_of_the_sentence(tmp_path: Path) 
     assert somali["lang"] == "en" and "Somali" in somali["value"] and "Soomaali" not in somali["value"]
     spanish = theme_strings(toolkits["es"])["notices"]["untranslated"]
     assert spanish["lang"] == "es" and "Español" not in spanish["value"], spanish
+
+
+def test_export_glossary_writes_csv_and_tbx_a_platform_reads(tmp_path: Path) -> None:
+    """The Spanish glossary as CSV (source, target, description, forbidden) and as well-formed TBX."""
+    import csv
+    import xml.etree.ElementTree as ElementTree
+
+    root = copy_toolkit(tmp_path / "toolkit")
+    result = cli(root, "export-glossary", "es")
+    assert result.returncode == 0, result.stderr
+    locale = yaml.safe_load((root / "locales/es.yml").read_text(encoding="utf-8"))["glossary"]
+    rows = list(csv.DictReader((root / "translations/es/glossary-es.csv").open(encoding="utf-8")))
+    assert [(r["source"], r["target"]) for r in rows] == [(e["term"], e["use"]) for e in locale]
+    assert rows[0]["forbidden"] == "; ".join(locale[0]["avoid"])
+    tree = ElementTree.parse(root / "translations/es/glossary-es.tbx")
+    ns = {"t": "urn:iso:std:iso:30042:ed-2"}
+    concepts = tree.getroot().findall(".//t:conceptEntry", ns)
+    assert len(concepts) == len(locale)
+    spanish = concepts[0].find("t:langSec[@{http://www.w3.org/XML/1998/namespace}lang='es']", ns)
+    assert spanish is not None
+    statuses = {t.find("t:term", ns).text: t.find("t:termNote", ns).text for t in spanish.findall("t:termSec", ns)}
+    assert statuses[locale[0]["use"]] == "preferredTerm-admn-sts"
+    assert all(statuses[v] == "deprecatedTerm-admn-sts" for v in locale[0]["avoid"])
+    assert cli(root, "export-glossary", "en").returncode == 2  # English has no glossary: said, nothing written

@@ -18,12 +18,13 @@ from carepath.resources import SAFE_MESSAGING_FILE, safe_messaging
 
 @dataclass(frozen=True)
 class Wording:
-    """A harmful phrasing about suicide, what to write instead, and why."""
+    """Phrasings not to use, what to write instead, and why: harmful wording about suicide, or a glossary entry."""
 
     avoid: tuple[str, ...]
     instead: str
     why: str
     source: str
+    term: str | None = None  # a glossary entry: the source term it translates
 
 
 def _wordings(entries: Any, default_source: str) -> list[Wording]:
@@ -46,6 +47,20 @@ def builtin_wordings() -> dict[str, list[Wording]]:
     """carepath's own list of harmful phrasings, by language (carepath/data/safe-messaging.yml)."""
     source = f"carepath/data/{SAFE_MESSAGING_FILE.name}"
     return {str(tag): _wordings(entries, source) for tag, entries in safe_messaging().items()}
+
+
+def glossary_for(locale_data: Any) -> list[Wording]:
+    """A language's glossary (locales/<tag>.yml, glossary:): the entries that list variants to avoid."""
+    entries = locale_data.get("glossary") if isinstance(locale_data, dict) else None
+    found = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("use", "term")):
+            continue
+        avoid = entry.get("avoid")
+        phrases = tuple(p for p in avoid if isinstance(p, str) and p.strip()) if isinstance(avoid, list) else ()
+        if phrases:
+            found.append(Wording(phrases, entry["use"], str(entry.get("note") or ""), "", entry["term"]))
+    return found
 
 
 def wordings_for(tag: str, locale_data: Any) -> list[Wording]:
@@ -80,9 +95,13 @@ def harmful_wording(text: str, file: str, wordings: Iterable[Wording]) -> list[P
     problems = []
     for start, (end, wording) in sorted(hits.items()):
         found = " ".join(text[start:end].split())
-        problems.append(problem("safe.wording", file, *lines.at(start), found=found,
-                                why=fragment("safe.why", why=wording.why) if wording.why else "",
-                                instead=wording.instead, source=wording.source))
+        why = fragment("safe.why", why=wording.why) if wording.why else ""
+        if wording.term is not None:
+            problems.append(problem("glossary.avoid", file, *lines.at(start), found=found, term=wording.term,
+                                    use=wording.instead, why=why))
+        else:
+            problems.append(problem("safe.wording", file, *lines.at(start), found=found, why=why,
+                                    instead=wording.instead, source=wording.source))
     return problems
 
 
@@ -102,5 +121,6 @@ def check_text(sources: Sources, run: Run) -> list[Problem]:
         tag = _language(file)
         if tag is not None:
             locale = sources.locales.get(tag)
-            problems += harmful_wording(text, file, wordings_for(tag, locale.data if locale else None))
+            data = locale.data if locale else None
+            problems += harmful_wording(text, file, [*wordings_for(tag, data), *glossary_for(data)])
     return problems
