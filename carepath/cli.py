@@ -127,7 +127,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     shard = ", a shard for merge" if options.part else ""
     print(
         f"built {result.pages} pages and {result.pdfs} PDFs ({result.pdfs_reused} reused) in "
-        f"{len(result.search_entries)} languages ({len(result.languages_reused)} unchanged) into {site_dir} "
+        f"{len(result.search_entries)} language{'s' if len(result.search_entries) != 1 else ''} "
+        f"({len(result.languages_reused)} unchanged) into {site_dir} "
         f"in {seconds['total']:.1f} s (site {seconds.get('site', 0):.1f} s, PDFs {seconds.get('pdf', 0):.1f} s){shard}",
         file=sys.stderr,
     )
@@ -364,8 +365,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"started a toolkit repository in {result.target}: {len(result.written)} files, among them")
     for path in (".github/workflows/publish.yml", ".gitlab-ci.yml", "requirements.txt", "README.md", "mkdocs.yml"):
         print(f"  {path}")
-    print("next: cd into it, run `carepath check`, then replace the example's community, services and pages "
-          "with your own (requirements.txt pins carepath: change that line if you install it from elsewhere)")
+    if args.from_example:
+        print("next: cd into it, run `carepath check`, then replace the example's community, services and pages "
+              "with your own (requirements.txt pins carepath: change that line if you install it from elsewhere)")
+    else:
+        print("next: cd into it and run `carepath check`: it lists, file by file and line by line, what to fill in "
+              "(requirements.txt pins carepath: change that line if you install it from elsewhere)")
     return 0
 
 
@@ -545,12 +550,14 @@ def parser() -> argparse.ArgumentParser:
     im.set_defaults(func=cmd_import_po)
 
     it = sub.add_parser("init", help="start a toolkit repository in a new folder",
-                        description="Write a toolkit repository: the example toolkit's content, languages and "
-                                    "settings (templates and print files stay carepath's), requirements.txt "
+                        description="Write a toolkit repository: an empty toolkit with comments (or, with "
+                                    "--from-example, the example toolkit's content, languages and settings; "
+                                    "templates and print files stay carepath's), requirements.txt "
                                     "pinning this carepath, a README, .gitignore, and the publishing workflows "
                                     "for GitHub and GitLab Pages. Nothing existing is overwritten.")
     it.add_argument("directory", type=Path, help="the folder of the new repository")
-    it.add_argument("--from-example", action="store_true", help="start from the example toolkit")
+    it.add_argument("--from-example", action="store_true",
+                    help="start from the example toolkit (default: an empty toolkit with comments, in English)")
     it.add_argument("--requirement", metavar="SPEC",
                     help="the line requirements.txt installs carepath with (default carepath==VERSION)")
     it.set_defaults(func=cmd_init)

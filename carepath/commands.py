@@ -8,6 +8,7 @@ import importlib.metadata
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -559,22 +560,39 @@ class InitRefused(Exception):
     """init wrote nothing: the reason, in one sentence with its fix."""
 
 
+SITE_URL_LINE = re.compile(r"^site_url:.*$", re.M)
+
+
+def _skeleton(builtin: Path) -> dict[str, bytes]:
+    """An empty toolkit with comments: carepath/data/skeleton/, English interface strings, the site settings."""
+    from carepath.resources import SKELETON
+
+    planned = {path.relative_to(SKELETON).as_posix(): path.read_bytes()
+               for path in sorted(SKELETON.rglob("*")) if path.is_file() and "__pycache__" not in path.parts}
+    planned["locales/en.yml"] = (builtin / "locales" / "en.yml").read_bytes()
+    settings = (builtin / "mkdocs.yml").read_text(encoding="utf-8")
+    planned["mkdocs.yml"] = SITE_URL_LINE.sub(
+        "# site_url: https://...  # where the site is published: the handouts' QR codes open it", settings, count=1,
+    ).encode("utf-8")
+    return planned
+
+
 def init(options: InitOptions) -> InitResult:
-    """Start a toolkit repository in options.target from the built-in example; nothing existing is overwritten."""
+    """Start a toolkit repository in options.target, from the example or empty; nothing existing is overwritten."""
     from carepath import __version__
     from carepath.resources import BUILTIN_TOOLKIT, INIT_FILES
 
-    if not options.from_example:
-        raise InitRefused("only --from-example is available in this version: start from the example toolkit, "
-                          "then replace its community, services and pages with your own (docs/LOCALIZING.md)")
     planned: dict[str, bytes] = {}
-    for part in TOOLKIT_PARTS:
-        source = BUILTIN_TOOLKIT / part
-        files = {"": source} if source.is_file() else Layers((source,)).files()  # hidden files left out
-        for relative, path in files.items():
-            planned["/".join(filter(None, (part, relative)))] = path.read_bytes()
-    # what the example published is not the new toolkit's: its record starts with its own first publication
-    planned.pop(PUBLISHED_FILE, None)
+    if options.from_example:
+        for part in TOOLKIT_PARTS:
+            source = BUILTIN_TOOLKIT / part
+            files = {"": source} if source.is_file() else Layers((source,)).files()  # hidden files left out
+            for relative, path in files.items():
+                planned["/".join(filter(None, (part, relative)))] = path.read_bytes()
+        # what the example published is not the new toolkit's: its record starts with its own first publication
+        planned.pop(PUBLISHED_FILE, None)
+    else:
+        planned.update(_skeleton(BUILTIN_TOOLKIT))
     requirement = options.requirement or f"carepath=={__version__}"
     for name, target in REPOSITORY_FILES:
         text = (INIT_FILES / name).read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ DATA = PACKAGE / "data"
 BUILTIN_TOOLKIT = PACKAGE / "toolkit" if (PACKAGE / "toolkit").is_dir() else PACKAGE.parent
 # What `carepath init` writes besides the toolkit's own files: publishing workflows, README, .gitignore...
 INIT_FILES = DATA / "init"
+SKELETON = DATA / "skeleton"  # `carepath init` without --from-example: an empty toolkit with comments
 SAFE_MESSAGING_FILE = DATA / "safe-messaging.yml"
 SCRIPTS_FILE = DATA / "scripts.yml"
 

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -63,10 +64,55 @@ def test_init_never_overwrites_and_writes_nothing_when_it_refuses(tmp_path: Path
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == ["README.md", "content"]
 
 
-def test_init_without_an_example_says_what_is_available(tmp_path: Path) -> None:
-    code, _out, err = init(tmp_path / "empty")
-    assert code == 2 and "only --from-example is available" in err
-    assert not (tmp_path / "empty").exists()
+def test_init_without_an_example_writes_a_skeleton_whose_check_says_what_to_fill(tmp_path: Path) -> None:
+    """An empty toolkit with comments: check names every blank by file and line, and passes once they are filled."""
+    target = tmp_path / "empty"
+    code, out, err = init(target)
+    assert code == 0, err
+    assert "what to fill in" in out
+    for name in ("content/toolkit.yml", "content/services.yml", "content/en/steps.yml", "locales/en.yml",
+                 "mkdocs.yml", ".github/workflows/publish.yml", "requirements.txt"):
+        assert (target / name).is_file(), name
+    services = (target / "content/services.yml").read_text(encoding="utf-8")
+    assert re.search(r"\d{3}", services.split("services:", 1)[1]) is None  # no number is made up
+    assert "# site_url:" in (target / "mkdocs.yml").read_text(encoding="utf-8")
+    report = commands.check(commands.CheckOptions(target, dt.date(2026, 12, 2))).report
+    blanks = {(p.path, p.line) for p in report.errors}
+    toolkit = (target / "content/toolkit.yml").read_text(encoding="utf-8").splitlines()
+    for key in ("region", "timezone", "reviewed"):
+        line = next(i for i, text in enumerate(toolkit, start=1) if text.startswith(f"{key}:"))
+        assert ("content/toolkit.yml", line) in blanks, key
+    assert all(p.fix for p in report.errors)
+    # a community fills the blanks (fictional data here) and the same gate lets it through
+    fills = {
+        "content/toolkit.yml": [('region: ""', "region: US"), ('timezone: ""', "timezone: America/New_York"),
+                                ('reviewed: ""', 'reviewed: "2026-11-30"'), ('phone: ""', 'phone: "911"')],
+        "content/services.yml": [('phone: ""', "phone: (413) 555-0100"), ('verified: ""', 'verified: "2026-11-30"')],
+        "content/en/toolkit.yml": [('title: ""', "title: Caring for each other"),
+                                   ('summary: ""', "summary: How to help someone who is struggling."),
+                                   ('community: ""', "community: Lakeside")],
+        "content/en/signs.yml": [('intro: ""', "intro: Everyone reacts to hard times in their own way."),
+                                 ('first-sign: ""', "first-sign: Feels sad or hopeless most of the time")],
+        "content/en/steps.yml": [('intro: ""', "intro: You do not need to be an expert to help."),
+                                 ('title: ""', "title: Get ready before you help"),
+                                 ('summary: ""', "summary: Know who can help and what your role is.")],
+        "content/en/pathways.yml": [('intro: ""', "intro: Ask these questions in order."),
+                                    ('title: ""', "title: Does the person need help today?"),
+                                    ('question: ""', "question: Are they thinking about suicide?"),
+                                    ('action: ""', "action: Call the crisis line together, today.")],
+        "content/en/services.yml": [('intro: ""', "intro: Services that can help."),
+                                    ('name: ""', "name: Lakeside Crisis Line"),
+                                    ('description: ""', "description: Talk with a counselor, day or night.")],
+    }
+    for name, pairs in fills.items():
+        path = target / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, (name, old)
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    report = commands.check(commands.CheckOptions(target, dt.date(2026, 12, 2))).report
+    assert report.errors == [], [p.format() for p in report.errors]
 
 
 def test_init_pins_the_requirement_it_is_given(tmp_path: Path) -> None:
@@ -143,7 +189,8 @@ def test_the_wheel_carries_the_built_in_toolkit_and_the_command(tmp_path: Path) 
     for name in ("carepath/cli.py", "carepath/__main__.py", "carepath/schemas/signs.schema.json",
                  "carepath/data/scripts.yml", "carepath/data/init/publish.yml", "carepath/toolkit/mkdocs.yml",
                  "carepath/toolkit/print/css/print.css", "carepath/toolkit/templates/overrides/main.html",
-                 "carepath/toolkit/content/services.yml", "carepath/toolkit/locales/sw.yml"):
+                 "carepath/toolkit/content/services.yml", "carepath/toolkit/locales/sw.yml",
+                 "carepath/data/skeleton/content/toolkit.yml", "carepath/data/skeleton/content/en/steps.yml"):
         assert name in names, name
     info = f"carepath-{__version__}.dist-info"
     entry_points = zipfile.ZipFile(wheel).read(f"{info}/entry_points.txt").decode()
