@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2.exceptions import SecurityError, TemplateError
 
 from carepath.checks import run_checks
-from carepath.l10n.review import ReviewStatus, review_status
+from carepath.l10n.review import ReviewStatus, add_review_counts, review_status
 from carepath.l10n.translation import LocaleStatus, all_status, outdated_keys
 from carepath.layers import Layers, toolkit_layers
 from carepath.load import PUBLISHED_FILE, Sources, load_sources
@@ -146,6 +146,8 @@ def load_model(options: CheckOptions) -> tuple[Sources, Model, list[LocaleStatus
         raise ToolkitError(report)
     root = options.root
     statuses = all_status(sources, root)
+    source = sources.neutral["toolkit"].data["source_locale"]
+    statuses = [add_review_counts(status, sources, source) for status in statuses]
     model = build_model(sources, {s.tag: outdated_keys(s) for s in statuses})
     return sources, model, statuses, report
 
@@ -792,7 +794,8 @@ def status(options: StatusOptions) -> StatusResult:
         else:
             result.marked = mark_current(sources, options.root, tag, target)
         return result
-    result.statuses = all_status(sources, options.root)
+    source_tag = sources.neutral["toolkit"].data["source_locale"]
+    result.statuses = [add_review_counts(s, sources, source_tag) for s in all_status(sources, options.root)]
     for locale in result.statuses:
         recorded = record_new(sources, options.root, locale)
         if recorded:

@@ -30,6 +30,11 @@ def long_date(date: dt.date, tag: str) -> str:
     return format_date(date, format="long", locale=babel_locale(tag))
 
 
+def medium_date(date: dt.date, tag: str) -> str:
+    """A date in the reader's shorter form, e.g. 1 nov 2026: for a page footer, where room is short."""
+    return format_date(date, format="medium", locale=babel_locale(tag))
+
+
 def time_of_day(value: str, tag: str) -> str:
     """A 24-hour HH:MM time in the reader's own short form."""
     hours, minutes = (int(p) for p in value.split(":"))

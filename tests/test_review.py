@@ -84,7 +84,7 @@ def test_an_edited_step_is_outdated_changed_since_review_refused_then_reviewed(t
     pdf = tmp_path / "steps.pdf"
     pdf.write_bytes(render_pdf(job)[0])
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Last reviewed December 2, 2026 · Next review due December 2, 2027" in " ".join(text.split())
+    assert "Reviewed Dec 2, 2026, next Dec 2, 2027" in " ".join(text.split())  # in the footer, short
 
 
 def test_reviews_fall_due_a_warning_first_then_a_release_refuses(tmp_path: Path) -> None:
@@ -106,3 +106,19 @@ def test_review_refuses_a_role_for_the_wrong_language(tmp_path: Path) -> None:
     result = cli(root, "review", "en", "--as", "language")
     assert result.returncode == 2 and "review it --as clinical or --as community" in result.stderr
     assert (ROOT / "content/en/reviewed.yml").read_bytes() == (root / "content/en/reviewed.yml").read_bytes()
+
+
+def test_a_translation_edited_after_its_review_is_fuzzy_in_the_po_export(tmp_path: Path) -> None:
+    """Weblate shows a text that changed since its language review as needing review (fuzzy)."""
+    import polib
+
+    root = copy_toolkit(tmp_path / "toolkit")
+    path = root / "content/es/steps.yml"
+    title = yaml.safe_load(path.read_text(encoding="utf-8"))["steps"]["prepare-yourself"]["title"]
+    path.write_text(path.read_text(encoding="utf-8").replace(f"title: {title}\n", f"title: {title}, con calma\n", 1),
+                    encoding="utf-8")
+    assert cli(root, "export-po", "es").returncode == 0
+    po = polib.pofile(str(root / "translations/es/steps.po"))
+    fuzzy = {e.msgctxt for e in po if "fuzzy" in e.flags}
+    assert "steps.prepare-yourself.title" in fuzzy  # edited after its review
+    assert "steps.look-for-safety.title" not in fuzzy  # reviewed and unchanged

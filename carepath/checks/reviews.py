@@ -26,9 +26,6 @@ def check_reviews(sources: Sources, run: Run) -> list[Problem]:
     every = facts.get("review_every")
     every = every if isinstance(every, int) and not isinstance(every, bool) and every > 0 else None
     problems: list[Problem] = []
-    for records in sources.reviews.values():
-        if records.data is not None and not isinstance(records.data, dict):
-            problems.append(problem("reviews.not_mapping", records.path, 1, 1))
     for language in sorted(sources.locales):
         status = review_status(sources, language, tag)
         due: dict[tuple[str, str], list[tuple[dt.date, str, int]]] = {}  # (role, file) -> (date due, unit, line)

@@ -152,6 +152,8 @@ def check_schemas(sources: Sources, run: Run) -> list[Problem]:
             problems += check_schema(page.meta, "page", run.failed)
     if sources.published is not None:
         problems += check_schema(sources.published, "published", run.failed)
+    for file in sources.reviews.values():
+        problems += check_schema(file, "reviews", run.failed)
     return problems
 
 

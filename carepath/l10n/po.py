@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from carepath.l10n.review import review_status
 from carepath.l10n.translation import (
     UI_FILE,
     Unit,
@@ -132,11 +133,14 @@ def export_po(sources: Sources, root: Path, tag: str, out_dir: Path) -> list[Pat
     title = str(sources.texts[source_tag]["toolkit"].data.get("title", "carepath"))
     records = read_records(root, tag)
     source, own = units(sources, source_tag), units(sources, tag)
+    # a text changed since its language review needs a reviewer's eyes again: fuzzy, as an outdated one
+    changed = [r.unit.ref for r in review_status(sources, tag, source_tag).reviews if r.state == "changed"]
     files: dict[str, polib.POFile] = {}
     for ref, unit in source.items():
         po = files.setdefault(po_name(unit.file), polib.POFile(wrapwidth=0))
         source_file = f"locales/{source_tag}.yml" if unit.file == UI_FILE else f"content/{source_tag}/{unit.file}"
-        fuzzy = ref in own and records.get(ref) != fingerprint(unit.value)
+        fuzzy = ref in own and (records.get(ref) != fingerprint(unit.value)
+                                or any(ref == c or ref.startswith(f"{c}.") for c in changed))
         for entry in _entries(unit, own.get(ref), fuzzy, source_file):
             po.append(entry)
     out_dir.mkdir(parents=True, exist_ok=True)

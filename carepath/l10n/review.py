@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from carepath.l10n.translation import UI_FILE, Unit, fingerprint, units
+from carepath.l10n.translation import UI_FILE, LocaleStatus, Unit, fingerprint, units
 from carepath.load import REVIEWS_FILE, Sources
 
 ROLES = ("clinical", "language", "community")
@@ -27,6 +27,7 @@ SOURCE_ROLES = ("clinical", "community")
 # Keys of the text files that hold one item per id: a review unit is one item of these.
 ITEM_GROUPS = frozenset({"signs", "steps", "pathways", "services", "red_flags", "kinds", "ages"})
 REVIEWS_HEADER = (
+    "# yaml-language-server: $schema=../../carepath/schemas/reviews.schema.json\n"
     "# Kept by carepath (`carepath review`): for each piece of this language, who reviewed it (a role, a name if\n"
     "# given), when, and the versions of its text and of the source text it was reviewed against. Do not edit.\n"
 )
@@ -185,3 +186,11 @@ def status_json(statuses: list[ReviewStatus]) -> str:
     return json.dumps({s.tag: [{"unit": r.unit.ref, "role": r.role, "state": r.state,
                                 "date": r.date.isoformat() if r.date else None} for r in s.reviews]
                        for s in statuses}, ensure_ascii=False, indent=2)
+
+
+def add_review_counts(status: LocaleStatus, sources: Sources, source_tag: str) -> LocaleStatus:
+    """Fill a translation status's review counts from the language's review records."""
+    reviews = review_status(sources, status.tag, source_tag)
+    status.reviewed, status.changed_since_review, status.not_reviewed = (
+        reviews.count("reviewed"), reviews.count("changed"), reviews.count("missing"))
+    return status

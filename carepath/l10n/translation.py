@@ -56,6 +56,10 @@ class LocaleStatus:
     missing: int = 0
     outdated: int = 0
     units: list[UnitState] = field(default_factory=list)
+    # language reviews of the pieces it has translated (carepath.l10n.review): current, changed since, none
+    reviewed: int = 0
+    changed_since_review: int = 0
+    not_reviewed: int = 0
 
     @property
     def percent(self) -> float:

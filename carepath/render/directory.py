@@ -52,7 +52,7 @@ def closed_days(toolkit: LocalizedToolkit, service: Service) -> Text | None:
     return Text(formatting.list_of([formatting.long_date(day, tag) for day in service.closed], tag), tag)
 
 
-def service_facts(toolkit: LocalizedToolkit, service: Service) -> list[dict[str, Text]]:
+def service_facts(toolkit: LocalizedToolkit, service: Service) -> list[dict[str, Any]]:
     """The card's facts beyond phone, web, address and hours: each a label and a value."""
     values: dict[str, Text | None] = {
         "access": _joined(toolkit, [toolkit.ui(f"access.{a}") for a in service.access]) if service.access else None,
@@ -62,7 +62,7 @@ def service_facts(toolkit: LocalizedToolkit, service: Service) -> list[dict[str,
         if service.accessibility else None,
         "closed": closed_days(toolkit, service),
     }
-    return [{"label": toolkit.ui(label), "value": value} for label, name in FACT_LABELS
+    return [{"name": name, "label": toolkit.ui(label), "value": value} for label, name in FACT_LABELS
             if (value := values[name]) is not None]
 
 

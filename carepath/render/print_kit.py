@@ -46,7 +46,16 @@ from carepath.fonts import (
     language_families,
 )
 from carepath.layers import Layers, toolkit_layers
-from carepath.layout import HANDOUTS, PAPERS, TOPIC_FILES, booklet_path, cards_path, handout_path, locale_prefix
+from carepath.layout import (
+    CHANGELOG_PAGE,
+    HANDOUTS,
+    PAPERS,
+    TOPIC_FILES,
+    booklet_path,
+    cards_path,
+    handout_path,
+    locale_prefix,
+)
 from carepath.markup import converter, render
 from carepath.model import LocalizedToolkit, Model, Page, Service, Text
 from carepath.render.directory import service_facts
@@ -742,14 +751,14 @@ def _documents(
     # a file the toolkit's print/ lacks is loaded from carepath's, which the PDF may then load too
     builtin = f"{prints.builtin.resolve()}/" if prints.builtin is not None else None
     fallbacks = [(f"{real_root / 'print'}/", builtin)] if builtin else []
-    env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id, ui_with=ui_with)
+    env.globals.update(topic_files=TOPIC_FILES, chapter_id=chapter_id, ui_with=ui_with, changelog_page=CHANGELOG_PAGE)
     env.filters.update(list_of=_list_of, semicolons=_semicolons, quoted=_quoted,
                        facts=pass_context(lambda ctx, service: service_facts(ctx["toolkit"], service)))
     rendered: list[dict[str, Any]] = []
     for plan in plans:
         toolkit, font_paths = plan.toolkit, plan.font_paths
         home = page_url(online, toolkit) if online else None
-        chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages)}
+        chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages if page.name != CHANGELOG_PAGE)}
         allowed = (*(f"{real_root / name}/" for name in plan.folders), *([builtin] if builtin else []), *font_paths)
         documents: list[tuple[str, str, str, str | None, dict[str, object]]] = []
         for topic in HANDOUTS:

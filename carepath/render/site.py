@@ -359,7 +359,7 @@ def add_site_filters(env: Environment) -> None:
         return formatting.list_of([str(toolkit.ages[a].value) for a in codes], toolkit.locale.tag)
 
     @pass_context
-    def facts(ctx: Context, service: Service) -> list[dict[str, Text]]:
+    def facts(ctx: Context, service: Service) -> list[dict[str, Any]]:
         """The card's facts beyond its contacts (access, ages, interpreters, accessibility, closed days)."""
         return directory.service_facts(toolkit_of(ctx), service)
 

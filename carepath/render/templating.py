@@ -127,6 +127,18 @@ def make_environment(folders: Sequence[Path], html: bool) -> Environment:
         """'Last reviewed DATE · Next review due DATE' of a text file, or None."""
         return review_text(_toolkit(ctx), file)
 
-    env.globals.update(ui=ui, review_line=review_line)
+    @pass_context
+    def review_footer(ctx: Context, file: str) -> Text | None:
+        """The same, short, for a page footer: 'Reviewed Nov 1, 2026, next Nov 1, 2027', or None."""
+        toolkit = _toolkit(ctx)
+        dates = toolkit.review_dates.get(file)
+        if dates is None or dates[1] is None:
+            return None
+        tag = toolkit.locale.tag
+        # Arabic's medium date is all digits (01/11/2026): its long one is as short and reads unambiguously
+        short = formatting.long_date if toolkit.locale.direction == "rtl" else formatting.medium_date
+        return toolkit.ui("footer.review", date=short(dates[0], tag), next=short(dates[1], tag))
+
+    env.globals.update(ui=ui, review_line=review_line, review_footer=review_footer)
     env.tests["including"] = lambda values, item: item in values
     return env
