@@ -268,16 +268,23 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_review(args: argparse.Namespace) -> int:
-    """Record a review of a language's current text."""
-    result = commands.review(commands.ReviewOptions(args.root, args.tag, tuple(args.targets), args.role, args.by,
-                                                    args.today))
+def _failed(result: commands.Refusable, command: str) -> int | None:
+    """The exit status of a command whose toolkit has errors (1) or that refused (2), printing why; else None."""
     if result.report.errors:
         _print_report(result.report, False)
         return 1
     if result.refused:
-        print(f"review: {result.refused}", file=sys.stderr)
+        print(f"{command}: {result.refused}", file=sys.stderr)
         return 2
+    return None
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Record a review of a language's current text."""
+    result = commands.review(commands.ReviewOptions(args.root, args.tag, tuple(args.targets), args.role, args.by,
+                                                    args.today))
+    if (failed := _failed(result, "review")) is not None:
+        return failed
     for ref in result.skipped:
         print(f"  not recorded: {ref}: its translation is missing or outdated; translate it first", file=sys.stderr)
     who = f" by {args.by}" if args.by else ""
@@ -289,13 +296,18 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_export_glossary(args: argparse.Namespace) -> int:
     """Write a language's glossary as CSV and TBX."""
     result = commands.export_glossary(commands.GlossaryOptions(args.root, args.tag, args.out))
-    if result.report.errors:
-        _print_report(result.report, False)
-        return 1
-    if result.refused:
-        print(f"export-glossary: {result.refused}", file=sys.stderr)
-        return 2
+    if (failed := _failed(result, "export-glossary")) is not None:
+        return failed
     print(f"wrote {result.terms} terms: {', '.join(str(f) for f in result.files)}")
+    return 0
+
+
+def cmd_export_hsds(args: argparse.Namespace) -> int:
+    """Write the services directory as HSDS 3.0 JSON."""
+    result = commands.export_hsds(commands.HsdsOptions(args.root, args.tag, args.out))
+    if (failed := _failed(result, "export-hsds")) is not None:
+        return failed
+    print(f"wrote {result.services} services as Open Referral HSDS 3.0 to {result.path}")
     return 0
 
 
@@ -523,6 +535,15 @@ def parser() -> argparse.ArgumentParser:
     eg.add_argument("tag", help="the language")
     eg.add_argument("--out", type=Path, help="folder for the files (default translations/TAG/)")
     eg.set_defaults(func=cmd_export_glossary)
+
+    hx = sub.add_parser("export-hsds", help="write the services directory as Open Referral HSDS 3.0 JSON",
+                        description="Write every published service, in one language (default the source), as a "
+                                    "list of HSDS 3.0 services (hsds/services-TAG.json); ids are UUIDs derived "
+                                    "from the toolkit's ids, so the same toolkit exports the same file.")
+    toolkit(hx)
+    hx.add_argument("tag", nargs="?", default=None, help="the language (default the source language)")
+    hx.add_argument("--out", type=Path, help="folder for the file (default hsds/)")
+    hx.set_defaults(func=cmd_export_hsds)
 
     nl = sub.add_parser("new-locale", help="start a new language",
                         description="Create locales/TAG.yml (name, direction, print fonts) and content/TAG/ "

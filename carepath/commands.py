@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jinja2.exceptions import SecurityError, TemplateError
 
@@ -63,6 +63,13 @@ WATCHED = ("content", "locales", "templates", "print", "mkdocs.yml", "overrides.
 # The folders of the toolkit whose files a stage may be working on when it fails (see BuildFailed).
 TOOLKIT_FOLDERS = ("content", "locales", "templates", "print")
 SERVE_PREFIX = "carepath-serve-"  # serve's own folder in the system's temporary folder
+
+
+class Refusable(Protocol):
+    """A command's result that carries the toolkit's report and, when it wrote nothing, why."""
+
+    report: Report
+    refused: str | None
 
 
 @dataclass
@@ -1014,3 +1021,44 @@ def export_glossary(options: GlossaryOptions) -> GlossaryResult:
         result.files.append(folder / name)
     result.terms = len(found)
     return result
+
+
+# --- HSDS ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HsdsOptions(ToolkitOptions):
+    """The language of the directory to export (default the source), and where to."""
+
+    tag: str | None = None
+    out: Path | None = None  # default hsds/
+
+
+@dataclass
+class HsdsResult:
+    """The file export-hsds wrote, or why it wrote none."""
+
+    report: Report
+    path: Path | None = None
+    services: int = 0
+    refused: str | None = None
+
+
+def export_hsds(options: HsdsOptions) -> HsdsResult:
+    """Write the services directory of one language as Open Referral HSDS 3.0 JSON (a list of services)."""
+    from carepath.exchange.hsds import export_services
+
+    try:
+        _sources, model, _statuses, report = load_model(CheckOptions(options.root))
+    except ToolkitError as error:
+        return HsdsResult(error.report)
+    tag = options.tag or model.source.locale.tag
+    toolkit = next((t for t in model.toolkits if t.locale.tag == tag), None)
+    if toolkit is None:
+        return HsdsResult(report, refused=f"no language '{tag}' in this toolkit")
+    records = export_services(toolkit)
+    folder = options.out or options.root / "hsds"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"services-{tag}.json"
+    path.write_text(json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return HsdsResult(report, path, len(records))

@@ -1,0 +1,1 @@
+"""Exchange formats of the services directory: Open Referral HSDS."""
