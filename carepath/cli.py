@@ -307,8 +307,44 @@ def cmd_export_hsds(args: argparse.Namespace) -> int:
     result = commands.export_hsds(commands.HsdsOptions(args.root, args.tag, args.out))
     if (failed := _failed(result, "export-hsds")) is not None:
         return failed
-    print(f"wrote {result.services} services as Open Referral HSDS 3.0 to {result.path}")
+    print(f"wrote {result.services} services as Open Referral HSDS 3.0: {result.path} (JSON) and "
+          f"{result.package}/ (tabular data package: CSV files and datapackage.json)")
     return 0
+
+
+def _print_import(result: commands.DirectoryImport, command: str) -> int:
+    """The report of an import into the directory: added, changed, skipped, refused, and the files written."""
+    if (failed := _failed(result, command)) is not None:
+        return failed
+    for proposal in result.added:
+        print(f"added     {proposal.id}: {proposal.texts.get('name', '')} (unverified: not published until "
+              "someone checks it with the service)")
+        for note in proposal.notes:
+            print(f"            {note}")
+    for sid, fields in result.changed.items():
+        print(f"changed   {sid}: the feed differs in {', '.join(fields)}; not applied: check with the service, "
+              "then edit content/services.yml")
+    for who, why in result.skipped:
+        print(f"skipped   {who}: {why}")
+    for sid, problems in result.rejected.items():
+        print(f"refused   {sid}: check would fail on it, so it was not written:")
+        for problem in problems:
+            print(f"            {problem.message}" + (f" (fix: {problem.fix})" if problem.fix else ""))
+    for problem in result.unplaced:
+        print(problem.format(), file=sys.stderr)
+    if result.unplaced:
+        print(f"{command}: nothing written: the toolkit would fail check", file=sys.stderr)
+        return 1
+    written = ", ".join(result.files) or "no file"
+    print(f"{len(result.added)} added, {len(result.changed)} changed (not applied), {len(result.skipped)} skipped, "
+          f"{len(result.rejected)} refused; wrote {written}")
+    return 0
+
+
+def cmd_import_hsds(args: argparse.Namespace) -> int:
+    """Propose the services of an HSDS feed as new, unverified services."""
+    return _print_import(commands.import_hsds(commands.ImportHsdsOptions(args.root, args.path, args.today)),
+                         "import-hsds")
 
 
 def cmd_new_locale(args: argparse.Namespace) -> int:
@@ -538,12 +574,24 @@ def parser() -> argparse.ArgumentParser:
 
     hx = sub.add_parser("export-hsds", help="write the services directory as Open Referral HSDS 3.0 JSON",
                         description="Write every published service, in one language (default the source), as a "
-                                    "list of HSDS 3.0 services (hsds/services-TAG.json); ids are UUIDs derived "
-                                    "from the toolkit's ids, so the same toolkit exports the same file.")
+                                    "list of HSDS 3.0 services (hsds/services-TAG.json) and as an HSDS tabular "
+                                    "data package (hsds/TAG/: CSV files and datapackage.json); ids are UUIDs "
+                                    "derived from the toolkit's ids, so the same toolkit exports the same files.")
     toolkit(hx)
     hx.add_argument("tag", nargs="?", default=None, help="the language (default the source language)")
     hx.add_argument("--out", type=Path, help="folder for the file (default hsds/)")
     hx.set_defaults(func=cmd_export_hsds)
+
+    ih = sub.add_parser("import-hsds", help="propose services from an Open Referral HSDS feed",
+                        description="Add the services of an HSDS 3.0 JSON file (a list of services) or tabular data "
+                                    "package (a folder with datapackage.json) that the directory does not have, "
+                                    "marked unverified: they are not published until someone checks each with the "
+                                    "service. A service the directory has is never changed: the report lists how it "
+                                    "differs.")
+    toolkit(ih)
+    ih.add_argument("path", type=Path, help="the HSDS JSON file, or the tabular package's folder")
+    ih.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    ih.set_defaults(func=cmd_import_hsds)
 
     nl = sub.add_parser("new-locale", help="start a new language",
                         description="Create locales/TAG.yml (name, direction, print fonts) and content/TAG/ "

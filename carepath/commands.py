@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from jinja2.exceptions import SecurityError, TemplateError
 
 from carepath.checks import run_checks
+from carepath.exchange.directory import Proposal
 from carepath.l10n.review import ReviewStatus, add_review_counts, review_status
 from carepath.l10n.translation import LocaleStatus, all_status, outdated_keys
 from carepath.layers import Layers, toolkit_layers
 from carepath.load import PUBLISHED_FILE, Sources, load_sources
 from carepath.messages import problem
 from carepath.model import Model, build_model
-from carepath.problems import Report, ToolkitError
+from carepath.problems import Problem, Report, ToolkitError
 from carepath.render.site import PdfFiles, SiteSources, render_site
 from carepath.settings import site_settings
 from carepath.write import WriteFailed
@@ -1042,11 +1043,12 @@ class HsdsResult:
     path: Path | None = None
     services: int = 0
     refused: str | None = None
+    package: Path | None = None  # the tabular data package's folder
 
 
 def export_hsds(options: HsdsOptions) -> HsdsResult:
     """Write the services directory of one language as Open Referral HSDS 3.0 JSON (a list of services)."""
-    from carepath.exchange.hsds import export_services
+    from carepath.exchange.hsds import export_services, tabular_package
 
     try:
         _sources, model, _statuses, report = load_model(CheckOptions(options.root))
@@ -1058,7 +1060,111 @@ def export_hsds(options: HsdsOptions) -> HsdsResult:
         return HsdsResult(report, refused=f"no language '{tag}' in this toolkit")
     records = export_services(toolkit)
     folder = options.out or options.root / "hsds"
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / tag).mkdir(parents=True, exist_ok=True)
     path = folder / f"services-{tag}.json"
     path.write_text(json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return HsdsResult(report, path, len(records))
+    for name, text in tabular_package(records).items():
+        (folder / tag / name).write_text(text, encoding="utf-8")
+    return HsdsResult(report, path, len(records), package=folder / tag)
+
+
+@dataclass(frozen=True)
+class ImportHsdsOptions(ToolkitOptions):
+    """The HSDS file (JSON) or tabular package (a folder with datapackage.json) to propose services from."""
+
+    path: Path = Path()
+    today: dt.date | None = None
+
+
+@dataclass
+class DirectoryImport:
+    """What an import wrote and why it left the rest: added, changed (not applied), skipped, refused by check."""
+
+    report: Report
+    refused: str | None = None
+    added: list[Proposal] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # service id -> the fields that differ
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (the service, why)
+    rejected: dict[str, list[Problem]] = field(default_factory=dict)  # service id -> what check said
+    unplaced: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def _hsds_records(path: Path) -> tuple[list[dict[str, Any]], str | None]:
+    """The services of an HSDS JSON file (a list, one service, or an API page's `contents`) or tabular package."""
+    from carepath.exchange.hsds import read_tabular
+
+    package = path / "datapackage.json" if path.is_dir() else path
+    if package.name == "datapackage.json":
+        if not package.is_file():
+            return [], f"{path} has no datapackage.json: give an HSDS JSON file or a tabular package's folder"
+        return read_tabular({f.name: f.read_text(encoding="utf-8-sig") for f in package.parent.glob("*.csv")}), None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return [], f"{path} cannot be read as JSON: {error}"
+    if isinstance(data, dict):
+        data = data.get("contents", [data])
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        return [], f"{path} is not a list of HSDS services"
+    return data, None
+
+
+def _same_details(incoming: Proposal, ours: Proposal) -> list[str]:
+    """The fields a feed's service gives that differ from the directory's (a field it leaves out says nothing)."""
+    fields = sorted({*incoming.facts, *incoming.texts} - {"unverified"})
+    return [k for k in fields if incoming.facts.get(k, incoming.texts.get(k)) != ours.facts.get(k, ours.texts.get(k))]
+
+
+def import_hsds(options: ImportHsdsOptions) -> DirectoryImport:
+    """Propose the services of an HSDS feed as new, unverified entries; list the ones already in the directory."""
+    from carepath.exchange import hsds
+    from carepath.exchange.directory import gate_import, slug
+
+    try:
+        sources, model, _statuses, report = load_model(CheckOptions(options.root, options.today))
+    except ToolkitError as error:
+        return DirectoryImport(error.report)
+    records, why = _hsds_records(options.path)
+    if why:
+        return DirectoryImport(report, refused=why)
+    today = options.today or dt.date.today()
+    toolkit = next(t for t in model.toolkits if t.is_source)
+    current = {s.id: s for s in toolkit.services}
+    ids = [item["id"] for item in sources.neutral["services"].data["services"]]
+    by_uuid = {hsds.stable_id("service", sid): sid for sid in ids}
+    by_name = {str(s.name.value).casefold(): s.id for s in toolkit.services}
+    result, taken, origin = DirectoryImport(report), set(ids), f"{options.path.name} on {today.isoformat()}"
+    organization = hsds.export_services(toolkit)[0]["organization"] if toolkit.services else {}
+    for record in records:
+        name = str(record.get("name") or "").strip()
+        if not name:
+            result.skipped.append((str(record.get("id") or "a service"), "it has no name"))
+            continue
+        if record.get("status") == "defunct":
+            result.skipped.append((name, "the feed says it is defunct"))
+            continue
+        sid = by_uuid.get(str(record.get("id"))) or by_name.get(name.casefold())
+        if sid is None:
+            own = hsds.carepath_id(record)
+            sid = own if own and own not in taken else slug(name, taken)
+            taken.add(sid)
+            result.added.append(hsds.proposal_from_hsds(record, sid, origin))
+        elif sid in current:
+            ours = hsds.proposal_from_hsds(hsds.service_record(toolkit, current[sid], organization), sid, origin)
+            differ = _same_details(hsds.proposal_from_hsds(record, sid, origin), ours)
+            if differ:
+                result.changed[sid] = differ
+            else:
+                result.skipped.append((sid, "already in the directory with the same details"))
+        else:
+            result.skipped.append((sid, "already in content/services.yml, not published (inactive or unverified)"))
+    gated = gate_import(sources, {}, result.added, today)
+    result.rejected, result.unplaced = gated.refused, gated.unplaced
+    result.added = [p for p in result.added if p.id not in gated.refused]
+    if result.unplaced:
+        result.added = []
+    for name, text in gated.files.items():
+        (options.root / name).write_text(text, encoding="utf-8")
+        result.files.append(name)
+    return result

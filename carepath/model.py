@@ -350,8 +350,8 @@ def _services(sources: Sources, texts: _Texts, region: str) -> list[Service]:
     services = []
     for item in sources.neutral["services"].data["services"]:
         sid = item["id"]
-        if item.get("status") == "inactive":
-            continue  # kept in the file for the record, never published
+        if item.get("status") == "inactive" or "verified" not in item:
+            continue  # kept in the file for the record, or not checked by anyone yet: never published
         hours = item.get("hours")
         location = item.get("location") or {}
         ages = item.get("ages") or {}

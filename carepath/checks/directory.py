@@ -37,20 +37,37 @@ def check_directory(sources: Sources, run: Run) -> list[Problem]:
         return problems
     texts = sources.texts.get(source_tag(sources) or "", {}).get("services")
     alerts = as_dict(as_dict(texts.data if texts else None).get("services"))
-    inactive: set[str] = set()
+    unpublished: dict[str, str] = {}  # id -> why it is not published
     for i, item in enumerate(as_list(as_dict(services.data).get("services"))):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             continue
         sid = item["id"]
         if item.get("status") == "inactive":
-            inactive.add(sid)
+            unpublished[sid] = fragment("unpublished.inactive")
+        problems += _verified(services, i, item, run)
+        if "verified" not in item:
+            unpublished[sid] = fragment("unpublished.unverified")
         problems += _location(services, i, item, run)
         problems += _hours(services, i, item, run)
         problems += _ages(services, i, item, run)
         problems += _alert(services, i, item, as_dict(alerts.get(sid)).get("alert"), texts, run)
-    if inactive:
-        problems += _inactive_used(sources, inactive)
+    if unpublished:
+        problems += _inactive_used(sources, unpublished)
     return problems
+
+
+def _verified(file: YamlFile, i: int, item: dict[str, Any], run: Run) -> list[Problem]:
+    """Each service says when a person last checked it, or that nobody has yet (then it is not published)."""
+    sid, where = item["id"], file.where(("services", i))
+    if "verified" in item and "unverified" in item:
+        return [problem("service.verified_twice", file.path, *file.where(("services", i, "unverified")), id=sid)]
+    if "unverified" in item:
+        code = "service.unverified_release" if run.release else "service.unverified"
+        return [problem(code, file.path, *file.where(("services", i, "unverified")), id=sid,
+                        why=str(item["unverified"]))]
+    if "verified" not in item:
+        return [problem("service.no_verified", file.path, *where, id=sid)]
+    return []
 
 
 def _failed(file: YamlFile, run: Run, *keys: str | int) -> bool:
@@ -119,20 +136,20 @@ def _alert(
     return problems
 
 
-def _inactive_used(sources: Sources, inactive: set[str]) -> list[Problem]:
-    """An inactive service is not published: nothing may send people to it."""
+def _inactive_used(sources: Sources, inactive: dict[str, str]) -> list[Problem]:
+    """An inactive or unverified service is not published: nothing may send people to it."""
     problems: list[Problem] = []
     toolkit, pathways = sources.neutral.get("toolkit"), sources.neutral.get("pathways")
     crisis = as_dict(as_dict(toolkit.data if toolkit else None).get("crisis"))
     for key in ("service", "walk_in"):
         if toolkit is not None and crisis.get(key) in inactive:
             problems.append(problem("service.inactive_used", toolkit.path, *toolkit.where(("crisis", key)),
-                                    id=crisis[key], where=fragment("inactive.crisis")))
+                                    id=crisis[key], why=inactive[crisis[key]], where=fragment("inactive.crisis")))
     for i, step in enumerate(as_list(as_dict(pathways.data if pathways else None).get("pathways"))):
         for j, sid in enumerate(as_list(as_dict(step).get("services"))):
             if pathways is not None and sid in inactive:
                 problems.append(problem("service.inactive_used", pathways.path,
-                                        *pathways.where(("pathways", i, "services", j)), id=sid,
+                                        *pathways.where(("pathways", i, "services", j)), id=sid, why=inactive[sid],
                                         where=fragment("inactive.pathway", step=as_dict(step).get("id"))))
     return problems
 

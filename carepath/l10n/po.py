@@ -11,7 +11,6 @@ from typing import Any
 
 import polib
 from babel.messages.plurals import get_plural
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -25,6 +24,7 @@ from carepath.l10n.translation import (
     write_records,
 )
 from carepath.load import Sources
+from carepath.roundtrip import round_trip_yaml
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -38,15 +38,6 @@ class ImportResult:
     files: list[str] = field(default_factory=list)
     units: int = 0
     skipped: list[str] = field(default_factory=list)
-
-
-def _round_trip_yaml() -> YAML:
-    """A YAML reader/writer that keeps comments, order and quoting of hand-written files."""
-    rt = YAML()
-    rt.preserve_quotes = True
-    rt.width = 4096
-    rt.indent(mapping=2, sequence=4, offset=2)
-    return rt
 
 
 def paragraphs(body: str) -> list[str]:
@@ -242,7 +233,7 @@ def import_po(sources: Sources, root: Path, tag: str, po_dir: Path) -> ImportRes
     tables = _translations(po_dir)
     records = read_records(root, tag)
     result = ImportResult()
-    rt = _round_trip_yaml()
+    rt = round_trip_yaml()
     ui_order = [u.key for u in source.values() if u.file == UI_FILE]
     pending_ui: dict[Path, dict[str, Any]] = {}
     yaml_docs: dict[Path, Any] = {}
