@@ -347,6 +347,37 @@ def cmd_import_hsds(args: argparse.Namespace) -> int:
                          "import-hsds")
 
 
+def cmd_export_services_csv(args: argparse.Namespace) -> int:
+    """Write the directory as one sheet."""
+    result = commands.export_services_csv(commands.SheetOptions(args.root, args.path, args.today))
+    if (failed := _failed(result, "export-services-csv")) is not None:
+        return failed
+    print(f"wrote {result.rows} services to {result.path}: edit it in a spreadsheet, save it as CSV (UTF-8), then "
+          "run carepath import-services-csv")
+    return 0
+
+
+def cmd_import_services_csv(args: argparse.Namespace) -> int:
+    """Apply a sheet's edits to the directory."""
+    result = commands.import_services_csv(commands.SheetOptions(args.root, args.path, args.today))
+    if (failed := _failed(result, "import-services-csv")) is not None:
+        return failed
+    if result.problems:
+        for problem in result.problems:
+            print(problem.format(), file=sys.stderr)
+        print(f"import-services-csv: nothing written: {len(result.problems)} problems in the sheet", file=sys.stderr)
+        return 1
+    for sid, columns in result.changed.items():
+        print(f"changed   {sid}: {', '.join(columns)}")
+    for sid in result.added:
+        print(f"added     {sid}")
+    for sid in result.kept:
+        print(f"kept      {sid}: not in the sheet, left as it is (delete it in content/services.yml if it has "
+              "closed for good, or set status: inactive)")
+    print(f"{len(result.changed)} changed, {len(result.added)} added; wrote {', '.join(result.files) or 'no file'}")
+    return 0
+
+
 def cmd_new_locale(args: argparse.Namespace) -> int:
     """Create a new language's locales/ entry and translator files."""
     result = commands.new_locale(commands.NewLocaleOptions(args.root, args.tag, args.direction, args.name))
@@ -592,6 +623,18 @@ def parser() -> argparse.ArgumentParser:
     ih.add_argument("path", type=Path, help="the HSDS JSON file, or the tabular package's folder")
     ih.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
     ih.set_defaults(func=cmd_import_hsds)
+
+    for name, func, verb in (("export-services-csv", cmd_export_services_csv, "write"),
+                             ("import-services-csv", cmd_import_services_csv, "read")):
+        sc = sub.add_parser(name, help=f"{verb} the services directory as one sheet (CSV) for a spreadsheet",
+                            description="One row per service, one column per fact and per source-language text. "
+                                        "Reading it back changes only the cells edited (a sheet saved without "
+                                        "edits changes no file) and writes nothing if a cell is wrong: each is "
+                                        "reported as services.csv:ROW:COLUMN.")
+        toolkit(sc)
+        sc.add_argument("path", type=Path, nargs="?", default=None, help="the sheet (default services.csv)")
+        sc.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+        sc.set_defaults(func=func)
 
     nl = sub.add_parser("new-locale", help="start a new language",
                         description="Create locales/TAG.yml (name, direction, print fonts) and content/TAG/ "

@@ -1168,3 +1168,94 @@ def import_hsds(options: ImportHsdsOptions) -> DirectoryImport:
         (options.root / name).write_text(text, encoding="utf-8")
         result.files.append(name)
     return result
+
+
+@dataclass(frozen=True)
+class SheetOptions(ToolkitOptions):
+    """The sheet to write or read (default services.csv in the toolkit's folder)."""
+
+    path: Path | None = None
+    today: dt.date | None = None
+
+
+@dataclass
+class SheetResult:
+    """What export-services-csv wrote, or what import-services-csv changed and why it changed nothing."""
+
+    report: Report
+    refused: str | None = None
+    path: Path | None = None
+    rows: int = 0
+    changed: dict[str, list[str]] = field(default_factory=dict)  # service id -> the columns changed
+    added: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # services the sheet does not have, left as they are
+    problems: list[Problem] = field(default_factory=list)  # cell errors and what the gate says of the cells
+    files: list[str] = field(default_factory=list)
+
+
+def export_services_csv(options: SheetOptions) -> SheetResult:
+    """Write the directory as one sheet: a row per service, its facts and its source-language texts."""
+    from carepath.exchange.sheet import SHEET_FILE, export_sheet
+
+    try:
+        sources, _model, _statuses, report = load_model(CheckOptions(options.root, options.today))
+    except ToolkitError as error:
+        return SheetResult(error.report)
+    path = options.path or options.root / SHEET_FILE
+    text = export_sheet(sources)
+    path.write_text(text, encoding="utf-8-sig")  # the mark that makes a spreadsheet read it as UTF-8
+    return SheetResult(report, path=path, rows=text.count("\r\n") - 1)
+
+
+def import_services_csv(options: SheetOptions) -> SheetResult:
+    """Apply a sheet's edits to the directory's files, each in place; no edit, no file written."""
+    from carepath.exchange.directory import edit_directory, gate_import, place_of, slug
+    from carepath.exchange.sheet import SHEET_FILE, read_sheet
+
+    try:
+        sources, _model, _statuses, report = load_model(CheckOptions(options.root, options.today))
+    except ToolkitError as error:
+        return SheetResult(error.report)
+    path = options.path or options.root / SHEET_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        return SheetResult(report, refused=f"{path} cannot be read as UTF-8 text: {error}")
+    taken = {item["id"] for item in sources.neutral["services"].data["services"]}
+
+    def new_id(name: str) -> str:
+        """An id for a row that has none, from its name."""
+        sid = slug(name, taken)
+        taken.add(sid)
+        return sid
+
+    sheet = read_sheet(text, sources, new_id)
+    result = SheetResult(report, path=path, kept=sheet.kept, problems=sheet.problems)
+    if sheet.problems:
+        return result
+    gated = gate_import(sources, sheet.changes, sheet.added, options.today or dt.date.today())
+    if gated.refused or gated.unplaced:
+        files = edit_directory(sources, sheet.changes, sheet.added)
+        for problem in [p for found in gated.refused.values() for p in found] + gated.unplaced:
+            place = place_of(problem, files)
+            row, col = sheet.cells.get((place[0], _column(place[1])), (0, 0)) if place else (0, 0)
+            result.problems.append(replace(problem, path=SHEET_FILE, line=row, column=col) if row else problem)
+        return result
+    result.changed = {sid: sorted(fields) for sid, fields in sheet.changes.items()}
+    result.added = [p.id for p in sheet.added]
+    for name, new in gated.files.items():
+        (options.root / name).write_text(new, encoding="utf-8")
+        result.files.append(name)
+    return result
+
+
+def _column(keys: tuple[str | int, ...]) -> str:
+    """The sheet's column for a field of a service's entry (ages -> min_age, location.latitude -> latitude)."""
+    if not keys:
+        return "id"
+    if keys[0] == "ages":
+        return "max_age" if keys[1:2] == ("max",) else "min_age"
+    if keys[0] == "location":
+        part = keys[1] if len(keys) > 1 else "address"
+        return "address" if part not in ("confidential", "latitude", "longitude") else str(part)
+    return str(keys[0])

@@ -161,26 +161,27 @@ def with_texts(sources: Sources, files: dict[str, str]) -> Sources:
     return replace(sources, neutral=neutral, texts=texts, raw=raw)
 
 
-def owner(problem: Problem, files: dict[str, str]) -> str | None:
-    """The id of the service whose entry a problem in the directory's new files points into, if any."""
+def place_of(problem: Problem, files: dict[str, str]) -> tuple[str, tuple[str | int, ...]] | None:
+    """The service a problem in the directory's new files points into, and the keys within its entry (a field,
+    or a field and a part of it), if any."""
     if problem.path not in files:
         return None
     parsed, _problems = parse_yaml(files[problem.path], problem.path)
     if parsed is None or not isinstance(parsed.data, dict):
         return None
     services = parsed.data.get("services")
-    starts: list[tuple[int, str]] = []
+    ids: dict[str | int, str] = {}
     if isinstance(services, list):
-        starts = [(parsed.positions[("services", i)][0], item["id"]) for i, item in enumerate(services)
-                  if isinstance(item, dict) and isinstance(item.get("id"), str) and ("services", i) in parsed.positions]
+        ids = {i: item["id"] for i, item in enumerate(services)
+               if isinstance(item, dict) and isinstance(item.get("id"), str)}
     elif isinstance(services, dict):
-        starts = [(parsed.positions[("services", sid)][0], sid) for sid in services
-                  if ("services", sid) in parsed.positions]
-    found = None
-    for line, sid in sorted(starts):
-        if line <= problem.line:
-            found = sid
-    return found
+        ids = {sid: sid for sid in services if isinstance(sid, str)}
+    found: tuple[tuple[int, int], tuple[str | int, ...]] | None = None
+    for keys, where in parsed.positions.items():
+        if len(keys) >= 2 and keys[0] == "services" and keys[1] in ids and where[0] <= problem.line:
+            if found is None or where > found[0] or (where == found[0] and len(keys) > len(found[1])):
+                found = (where, keys)
+    return (ids[found[1][1]], found[1][2:]) if found else None
 
 
 @dataclass
@@ -204,7 +205,7 @@ def gate_import(sources: Sources, changes: dict[str, dict[str, Any]], added: lis
                   if p not in before and p.severity is Severity.ERROR]
         if not errors:
             return Gated(files, refused)
-        placed = {p: owner(p, files) for p in errors}
+        placed = {p: (place_of(p, files) or (None, ()))[0] for p in errors}
         for p, sid in placed.items():
             if sid is not None:
                 refused.setdefault(sid, []).append(p)
