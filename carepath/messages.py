@@ -123,6 +123,8 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     # hidden characters and wording
     "text.bidi": (E, "a direction-changing character, {name} (U+{codepoint}), is hidden here{form}: it can make a phone number or a link read differently from what it is", "delete it; carepath sets the writing direction of each language itself ('direction:' in locales/<tag>.yml)"),
     "text.invisible": (E, "an invisible character, {name} (U+{codepoint}), is hidden here{form}: it can make a phone number, a link or a word read differently from what it is", "delete it{note}; if the text was copied from another document, type the words around it again"),
+    "plain.long_sentence": (W, "this sentence has {words} words, more than the {limit} many readers can follow in one go: '{sentence}'{longest}", "split it into two or three shorter sentences, and use everyday words for the long ones"),
+    "plain.hard_file": (W, "this file reads at Flesch-Kincaid grade {grade} (a reading age of {age}), harder than the reading age of {target} the toolkit aims for; its hardest sentence is here: '{sentence}'{longest}", "use shorter sentences and everyday words, starting with this one (or, if your readers read more easily, raise reading_age: in content/toolkit.yml)"),
     "glossary.avoid": (W, "'{found}' is not this toolkit's word for '{term}' in this language{why}", "write '{use}' (locales/ glossary:), so that every page and handout says it the same way"),
     "safe.wording": (W, "'{found}' is wording that safe-messaging guides on suicide advise against{why}", "write '{instead}' instead (see {source})"),
     # placeholders such as {phone} in interface strings and texts

@@ -93,7 +93,7 @@ def test_reviews_fall_due_a_warning_first_then_a_release_refuses(tmp_path: Path)
     line = next(i for i, text in enumerate((ROOT / "content/en/steps.yml").read_text(encoding="utf-8").splitlines(),
                                             start=1) if text.startswith("title:"))
     assert (f"content/en/steps.yml:{line}:1: warning: the clinical review of steps.yml is due on 2027-11-01 "
-            "(title, intro, steps.prepare-yourself, steps.look-for-safety and 5 more)") in soon
+            "(title, intro, steps.prepare-yourself, steps.look-for-safety and 4 more)") in soon  # not ask-about-suicide
     late = cli(root, "check", "--release", "--today", "2027-11-05").stderr
     assert "error: the clinical review of steps.yml was due on 2027-11-01" in late
     assert "fix: review it again, then record it: `carepath review en steps.yml --as ROLE`" in late

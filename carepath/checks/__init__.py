@@ -19,6 +19,7 @@ from carepath.checks.markdown import check_markdown
 from carepath.checks.overrides import check_overrides
 from carepath.checks.paths import check_links, check_pages_folders
 from carepath.checks.placeholders import check_placeholders
+from carepath.checks.plain import check_plain_language
 from carepath.checks.published import check_changelog, check_published
 from carepath.checks.records import check_records
 from carepath.checks.reviews import check_reviews
@@ -45,6 +46,7 @@ CHECKS: tuple[Check, ...] = (
     check_contacts,
     check_markdown,
     check_text,
+    check_plain_language,
     check_links,
     check_pages_folders,
     check_placeholders,
