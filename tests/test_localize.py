@@ -392,4 +392,8 @@ def test_export_glossary_writes_csv_and_tbx_a_platform_reads(tmp_path: Path) -> 
     statuses = {t.find("t:term", ns).text: t.find("t:termNote", ns).text for t in spanish.findall("t:termSec", ns)}
     assert statuses[locale[0]["use"]] == "preferredTerm-admn-sts"
     assert all(statuses[v] == "deprecatedTerm-admn-sts" for v in locale[0]["avoid"])
+    counselor = concepts[1].find("t:langSec[@{http://www.w3.org/XML/1998/namespace}lang='es']", ns)
+    assert counselor is not None
+    forms = {t.find("t:term", ns).text: t.find("t:termNote", ns).text for t in counselor.findall("t:termSec", ns)}
+    assert all(forms[f] == "admittedTerm-admn-sts" for f in locale[1]["forms"])  # other forms that count
     assert cli(root, "export-glossary", "en").returncode == 2  # English has no glossary: said, nothing written

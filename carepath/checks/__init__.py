@@ -14,6 +14,7 @@ from carepath.checks.base import Check, Run
 from carepath.checks.crisis import check_crisis, check_needs
 from carepath.checks.directory import check_directory
 from carepath.checks.fonts import check_fonts
+from carepath.checks.glossary import check_glossary_consistency
 from carepath.checks.glyphs import check_glyphs
 from carepath.checks.markdown import check_markdown
 from carepath.checks.overrides import check_overrides
@@ -47,6 +48,7 @@ CHECKS: tuple[Check, ...] = (
     check_markdown,
     check_text,
     check_plain_language,
+    check_glossary_consistency,
     check_links,
     check_pages_folders,
     check_placeholders,

@@ -1,7 +1,8 @@
 """A language's glossary (locales/<tag>.yml, glossary:) as the files translation platforms import: CSV and TBX.
 
 Weblate and Crowdin read a CSV of source term, translation and description; TBX (ISO 30042, the TBX-Basic
-dialect) carries the same, and marks each variant to avoid as a deprecated term.
+dialect) carries the same, and marks each other accepted form as an admitted term and each variant to avoid as a
+deprecated term.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ def entries(locale_data: Any) -> list[dict[str, Any]]:
     found = locale_data.get("glossary") if isinstance(locale_data, dict) else None
     return [
         {"term": e["term"], "use": e["use"], "note": str(e.get("note") or ""),
-         "avoid": [a for a in e.get("avoid") or [] if isinstance(a, str)]}
+         "avoid": [a for a in e.get("avoid") or [] if isinstance(a, str)],
+         "forms": [f for f in e.get("forms") or [] if isinstance(f, str)]}
         for e in found if isinstance(e, dict) and isinstance(e.get("term"), str) and isinstance(e.get("use"), str)
     ] if isinstance(found, list) else []
 
@@ -50,9 +52,10 @@ def to_tbx(glossary: list[dict[str, Any]], source_tag: str, tag: str) -> str:
         lines.append(f"      <langSec xml:lang={quoteattr(tag)}>")
         lines.append(f'        <termSec><term>{escape(entry["use"])}</term>'
                      '<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></termSec>')
-        for variant in entry["avoid"]:
-            lines.append(f'        <termSec><term>{escape(variant)}</term>'
-                         '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></termSec>')
+        for variants, status in ((entry["forms"], "admittedTerm"), (entry["avoid"], "deprecatedTerm")):
+            for variant in variants:
+                lines.append(f'        <termSec><term>{escape(variant)}</term>'
+                             f'<termNote type="administrativeStatus">{status}-admn-sts</termNote></termSec>')
         lines.append("      </langSec>")
         lines.append("    </conceptEntry>")
     lines += ["  </body></text>", "</tbx>", ""]
