@@ -22,6 +22,7 @@ GENERATED = (HOME_PAGE, *TOPIC_FILES.values())
 # Every page name carepath writes itself: a free page may not take one.
 RESERVED_PAGES = (*GENERATED, PRINT_KIT_PAGE, STATUS_PAGE, NOT_FOUND_PAGE)
 PRINT_FOLDER = "print"
+ABOUT_PAGE = "about"  # a free page that, when the toolkit has it, lists the sources (else the home page does)
 CHANGELOG_PAGE = "changelog"  # a free page (content/<tag>/pages/changelog.md) the handouts' version line links to
 # The name the translation records and PO files give the interface strings of locales/<tag>.yml.
 UI_TEXTS = "ui"
@@ -150,3 +151,8 @@ def need_groups(needs: Iterable[str], first_needs: Iterable[str | None]) -> list
     firsts = list(first_needs)
     groups = [need for need in listed if need in firsts]
     return groups + ([OTHER_NEED] if any(first not in listed for first in firsts) else [])
+
+
+def sources_page(page_names: Iterable[str]) -> str:
+    """The page that lists the toolkit's sources: the about page if the toolkit has one, else the home page."""
+    return ABOUT_PAGE if ABOUT_PAGE in page_names else HOME_PAGE

@@ -97,6 +97,19 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A material the toolkit adapts (text or structure taken from it) or refers to (cited, nothing copied)."""
+
+    title: str
+    use: str  # adapted | reference
+    publisher: str | None = None
+    year: int | None = None
+    url: str | None = None
+    license: str | None = None
+    notice: str | None = None  # what the source's licence asks to be printed with what is adapted from it
+
+
+@dataclass(frozen=True)
 class Report:
     """Where residents report wrong information about a service."""
 
@@ -244,6 +257,7 @@ class LocalizedToolkit:
     report: Report | None = None
     freshness_days: int = 180
     fallback_keys: list[str] = field(default_factory=list)
+    sources: tuple[Source, ...] = ()  # what the toolkit adapts or cites: the about page and the booklet list them
 
     @property
     def signs_by_kind(self) -> dict[str, list[Sign]]:
@@ -526,6 +540,8 @@ def build_toolkit(
         if (report := facts.get("report") or {}) else None,
         freshness_days=int(facts.get("freshness_days") or 180),
         fallback_keys=list(texts.fallback_keys),
+        sources=tuple(Source(str(s["title"]), str(s["use"]), s.get("publisher"), s.get("year"), s.get("url"),
+                             s.get("license"), s.get("notice")) for s in facts.get("sources") or []),
     )
 
 

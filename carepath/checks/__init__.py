@@ -33,6 +33,7 @@ from carepath.checks.schema import (
     check_structure,
 )
 from carepath.checks.settings import check_settings
+from carepath.checks.sources import check_sources
 from carepath.checks.text import check_text
 from carepath.fonts import FontCatalog
 from carepath.load import Sources
@@ -49,6 +50,7 @@ CHECKS: tuple[Check, ...] = (
     check_text,
     check_plain_language,
     check_glossary_consistency,
+    check_sources,
     check_links,
     check_pages_folders,
     check_placeholders,

@@ -55,6 +55,7 @@ from carepath.layout import (
     cards_path,
     handout_path,
     locale_prefix,
+    sources_page,
 )
 from carepath.markup import converter, render
 from carepath.model import LocalizedToolkit, Model, Page, Service, Text
@@ -772,7 +773,8 @@ def _documents(
         services = key_services(toolkit)
         for paper in PAPERS:
             documents.append((booklet_path(toolkit, paper), "booklet", "booklet.html.j2", home,
-                              {"paper": paper, "page_bodies": bodies, "services": services}))
+                              {"paper": paper, "page_bodies": bodies, "services": services,
+                               "sources_page": sources_page(page.name for page in toolkit.pages)}))
         for paper in PAPERS:
             documents.append((cards_path(toolkit, paper), "cards", "cards.html.j2", home,
                               {"paper": paper, "services": services}))

@@ -30,6 +30,7 @@ from carepath.layout import (
     cards_path,
     handout_path,
     locale_prefix,
+    sources_page,
 )
 from carepath.markup import escape, mkdocs_extensions
 from carepath.model import LocalizedToolkit, Model, Phone, Service, Text
@@ -412,8 +413,9 @@ def render_pages(
             {"name": name, "title": toolkit.topics[name].title, "file": f"{TOPIC_FILES[name]}.md"}
             for name in TOPIC_FILES
         ]
+        listing = sources_page(p.name for p in toolkit.pages)
         files[f"{tag}/index.md"] = env.get_template("index.md.j2").render(
-            toolkit=toolkit, topic_links=links,
+            toolkit=toolkit, topic_links=links, sources_here=listing == HOME_PAGE,
             meta=_meta(toolkit.title, toolkit.summary, "partial" if home_fell_back else None, []),
         )
         for name, file in TOPIC_FILES.items():
@@ -437,7 +439,7 @@ def render_pages(
             reviewed = review_text(toolkit, f"pages/{page.name}.md")
             meta["carepath"]["reviewed"] = _text(toolkit, reviewed) if reviewed else None
             files[f"{tag}/{page.name}.md"] = env.get_template("page.md.j2").render(
-                toolkit=toolkit, page=page, meta=meta)
+                toolkit=toolkit, page=page, meta=meta, sources_here=listing == page.name)
         titles = page_titles(toolkit)
         for old, new in toolkit.redirects.items():
             files[f"{tag}/{old}.md"] = env.get_template("redirect.md.j2").render(meta=_redirect_meta(

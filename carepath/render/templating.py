@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,17 @@ def direction_of(toolkit: LocalizedToolkit, lang: str) -> str:
 
 # Characters that mean something to Markdown or HTML: written as character references, they are only text.
 MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|&~^=:\"'$%")
+
+
+def text_direction(value: object) -> str:
+    """'rtl' or 'ltr' by a text's first letter of a strong direction (HTML's dir=auto, which WeasyPrint lacks)."""
+    for char in str(value):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 def plain_text(value: object) -> str:
@@ -120,7 +132,7 @@ def make_environment(folders: Sequence[Path], html: bool) -> Environment:
 
     env.filters.update(
         t=t, items=items, plain=plain_text if not html else escape, date=date, days=days, time=time,
-        language_name=language_name,
+        language_name=language_name, direction=text_direction,
     )
     @pass_context
     def review_line(ctx: Context, file: str) -> Text | None:
