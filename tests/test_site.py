@@ -327,6 +327,8 @@ def test_no_reference_to_another_host(example: Built) -> None:
     content_hosts = {urlparse(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).hostname}
     services = yaml.safe_load((ROOT / "content/services.yml").read_text())["services"]
     content_hosts |= {urlparse(s["url"]).hostname for s in services if s.get("url")}
+    sources = yaml.safe_load((ROOT / "content/toolkit.yml").read_text())["sources"]  # links a reader may follow
+    content_hosts |= {urlparse(s["url"]).hostname for s in sources if s.get("url")}
     url_attr = re.compile(r'\b(?:src|href|action|srcset|poster|data)\s*=\s*"(https?:)?//([^/"]+)', re.I)
     css_url = re.compile(r"(?:url\(\s*['\"]?|@import\s+['\"])(https?:)?//([^/'\")]+)", re.I)
     offenders = []
