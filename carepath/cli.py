@@ -242,7 +242,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(status_json(statuses))
     else:
         for status in statuses:
-            print(f"{status.tag}: {status.percent:.0f}% translated ({status.translated} of {status.total}), "
+            print(f"{status.tag}: {status.whole_percent}% translated ({status.translated} of {status.total}), "
                   f"{status.missing} missing, {status.outdated} outdated")
             last = None
             for unit in status.units:

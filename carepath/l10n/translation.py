@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,11 @@ class LocaleStatus:
     def percent(self) -> float:
         """Share of units translated from the current source, 0-100."""
         return 100.0 * self.translated / self.total if self.total else 100.0
+
+    @property
+    def whole_percent(self) -> int:
+        """The share as people read it: rounded down, so 100% means nothing is left to translate."""
+        return math.floor(self.percent)
 
 
 def fingerprint(value: Any) -> str:
