@@ -1135,7 +1135,7 @@ def import_hsds(options: ImportHsdsOptions) -> DirectoryImport:
     by_uuid = {hsds.stable_id("service", sid): sid for sid in ids}
     by_name = {str(s.name.value).casefold(): s.id for s in toolkit.services}
     result, taken, origin = DirectoryImport(report), set(ids), f"{options.path.name} on {today.isoformat()}"
-    organization = hsds.export_services(toolkit)[0]["organization"] if toolkit.services else {}
+    organization = hsds.organization_record(toolkit)
     for record in records:
         name = str(record.get("name") or "").strip()
         if not name:
@@ -1210,7 +1210,7 @@ def export_services_csv(options: SheetOptions) -> SheetResult:
 def import_services_csv(options: SheetOptions) -> SheetResult:
     """Apply a sheet's edits to the directory's files, each in place; no edit, no file written."""
     from carepath.exchange.directory import edit_directory, gate_import, place_of, slug
-    from carepath.exchange.sheet import SHEET_FILE, read_sheet
+    from carepath.exchange.sheet import SHEET_FILE, column_of, read_sheet
 
     try:
         sources, _model, _statuses, report = load_model(CheckOptions(options.root, options.today))
@@ -1238,7 +1238,7 @@ def import_services_csv(options: SheetOptions) -> SheetResult:
         files = edit_directory(sources, sheet.changes, sheet.added)
         for problem in [p for found in gated.refused.values() for p in found] + gated.unplaced:
             place = place_of(problem, files)
-            row, col = sheet.cells.get((place[0], _column(place[1])), (0, 0)) if place else (0, 0)
+            row, col = sheet.cells.get((place[0], column_of(place[1])), (0, 0)) if place else (0, 0)
             result.problems.append(replace(problem, path=SHEET_FILE, line=row, column=col) if row else problem)
         return result
     result.changed = {sid: sorted(fields) for sid, fields in sheet.changes.items()}
@@ -1247,15 +1247,3 @@ def import_services_csv(options: SheetOptions) -> SheetResult:
         (options.root / name).write_text(new, encoding="utf-8")
         result.files.append(name)
     return result
-
-
-def _column(keys: tuple[str | int, ...]) -> str:
-    """The sheet's column for a field of a service's entry (ages -> min_age, location.latitude -> latitude)."""
-    if not keys:
-        return "id"
-    if keys[0] == "ages":
-        return "max_age" if keys[1:2] == ("max",) else "min_age"
-    if keys[0] == "location":
-        part = keys[1] if len(keys) > 1 else "address"
-        return "address" if part not in ("confidential", "latitude", "longitude") else str(part)
-    return str(keys[0])

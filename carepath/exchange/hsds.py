@@ -135,11 +135,16 @@ def _attributes(service: Service, sid: str) -> list[dict[str, Any]]:
     return attributes
 
 
+def organization_record(toolkit: LocalizedToolkit) -> dict[str, Any]:
+    """The toolkit's community as the HSDS organization of its services (HSDS requires one)."""
+    return {"id": stable_id("organization", str(toolkit.source.tag)),
+            "name": str(toolkit.community.value if toolkit.community else toolkit.title.value),
+            "description": str(toolkit.summary.value if toolkit.summary else toolkit.title.value)}
+
+
 def export_services(toolkit: LocalizedToolkit) -> list[dict[str, Any]]:
     """Every published service of one language as HSDS 3.0 records, in the toolkit's order."""
-    organization = {"id": stable_id("organization", str(toolkit.source.tag)),
-                    "name": str(toolkit.community.value if toolkit.community else toolkit.title.value),
-                    "description": str(toolkit.summary.value if toolkit.summary else toolkit.title.value)}
+    organization = organization_record(toolkit)
     return [service_record(toolkit, service, organization) for service in toolkit.services]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,7 +194,7 @@ def _ages(values: dict[str, Any]) -> dict[str, Any] | None:
     return ages or None
 
 
-def read_sheet(text: str, sources: Sources, taken_slug: Any) -> SheetChanges:
+def read_sheet(text: str, sources: Sources, new_id: Callable[[str], str]) -> SheetChanges:
     """The changes a sheet makes to the directory; cell errors as services.csv:ROW:COLUMN problems."""
     result = SheetChanges()
     source = sources.neutral["toolkit"].data["source_locale"]
@@ -230,7 +231,7 @@ def read_sheet(text: str, sources: Sources, taken_slug: Any) -> SheetChanges:
             continue  # nothing is written when a cell is wrong: its row is not compared
         sid = values.get("id") or ""
         if not sid:
-            sid = taken_slug(values.get("name") or "service")
+            sid = new_id(values.get("name") or "service")
         if sid in seen:
             result.problems.append(_problem(row_line, columns.index("id") + 1, f"id: '{sid}' is on an earlier row too",
                                             "give each service one row; delete or rename this one"))
@@ -275,3 +276,15 @@ def _changes(result: SheetChanges, sid: str, item: dict[str, Any], own: dict[str
 def _problem(line: int, column: int, message: str, fix: str) -> Problem:
     """A mistake in a cell of the sheet."""
     return Problem(SHEET_FILE, line, column, Severity.ERROR, message, fix, "sheet.cell")
+
+
+def column_of(keys: tuple[str | int, ...]) -> str:
+    """The sheet's column for a field of a service's entry (ages -> min_age, location.latitude -> latitude)."""
+    if not keys:
+        return "id"
+    if keys[0] == "ages":
+        return "max_age" if keys[1:2] == ("max",) else "min_age"
+    if keys[0] == "location":
+        part = keys[1] if len(keys) > 1 else "address"
+        return "address" if part not in ("confidential", "latitude", "longitude") else str(part)
+    return str(keys[0])
