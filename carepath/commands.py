@@ -1110,10 +1110,14 @@ def _hsds_records(path: Path) -> tuple[list[dict[str, Any]], str | None]:
     return data, None
 
 
-def _same_details(incoming: Proposal, ours: Proposal) -> list[str]:
-    """The fields a feed's service gives that differ from the directory's (a field it leaves out says nothing)."""
-    fields = sorted({*incoming.facts, *incoming.texts} - {"unverified"})
-    return [k for k in fields if incoming.facts.get(k, incoming.texts.get(k)) != ours.facts.get(k, ours.texts.get(k))]
+def _same_details(incoming: Proposal, ours: list[Proposal]) -> list[str]:
+    """The fields a feed's service gives that differ from the directory's (a field it leaves out says nothing).
+
+    `ours`: the service in each language, the source first: a feed's texts may be of any of them (one HSDS
+    export is of one language); its facts are the same in all."""
+    differ = [k for k in sorted(set(incoming.facts) - {"unverified"}) if incoming.facts[k] != ours[0].facts.get(k)]
+    language = next((own for own in ours if all(own.texts.get(k) == v for k, v in incoming.texts.items())), None)
+    return differ + ([] if language else sorted(k for k, v in incoming.texts.items() if v != ours[0].texts.get(k)))
 
 
 def import_hsds(options: ImportHsdsOptions) -> DirectoryImport:
@@ -1151,7 +1155,9 @@ def import_hsds(options: ImportHsdsOptions) -> DirectoryImport:
             taken.add(sid)
             result.added.append(hsds.proposal_from_hsds(record, sid, origin))
         elif sid in current:
-            ours = hsds.proposal_from_hsds(hsds.service_record(toolkit, current[sid], organization), sid, origin)
+            ours = [hsds.proposal_from_hsds(hsds.service_record(t, s, organization), sid, origin)
+                    for t in (toolkit, *(t for t in model.toolkits if t is not toolkit))
+                    for s in t.services if s.id == sid]
             differ = _same_details(hsds.proposal_from_hsds(record, sid, origin), ours)
             if differ:
                 result.changed[sid] = differ

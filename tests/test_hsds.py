@@ -123,6 +123,14 @@ def test_an_export_imported_into_a_directory_without_those_services_reproduces_t
     assert "0 added" in again.stdout and "not published (inactive or unverified)" in again.stdout
 
 
+def test_a_feed_in_a_translation_s_words_is_the_same_directory(tmp_path: Path) -> None:
+    root = copy_toolkit(tmp_path / "toolkit")
+    export(root, "ar")  # HSDS holds one language: the Arabic export's names are the Arabic translation's
+    result = cli(root, "import-hsds", str(root / "hsds/ar"), "--today", "2026-12-03")  # the tabular package
+    assert result.returncode == 0, result.stderr
+    assert "0 added, 0 changed (not applied), 10 skipped, 0 refused; wrote no file" in result.stdout
+
+
 FEED = [
     {"id": "0a6f3c2e-1111-4c1e-9d7a-000000000001", "name": "Hilltop Night Line", "status": "active",
      "description": "Someone to talk to at night.", "assured_date": "2026-11-20",
