@@ -1165,7 +1165,7 @@ def import_hsds(options: ImportHsdsOptions) -> DirectoryImport:
                 result.skipped.append((sid, "already in the directory with the same details"))
         else:
             result.skipped.append((sid, "already in content/services.yml, not published (inactive or unverified)"))
-    gated = gate_import(sources, {}, result.added, today)
+    gated = gate_import(sources, {}, result.added, today, report.problems)
     result.rejected, result.unplaced = gated.refused, gated.unplaced
     result.added = [p for p in result.added if p.id not in gated.refused]
     if result.unplaced:
@@ -1239,7 +1239,7 @@ def import_services_csv(options: SheetOptions) -> SheetResult:
     result = SheetResult(report, path=path, kept=sheet.kept, problems=sheet.problems)
     if sheet.problems:
         return result
-    gated = gate_import(sources, sheet.changes, sheet.added, options.today or dt.date.today())
+    gated = gate_import(sources, sheet.changes, sheet.added, options.today or dt.date.today(), report.problems)
     if gated.refused or gated.unplaced:
         files = edit_directory(sources, sheet.changes, sheet.added)
         for problem in [p for found in gated.refused.values() for p in found] + gated.unplaced:

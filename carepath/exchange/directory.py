@@ -194,10 +194,11 @@ class Gated:
 
 
 def gate_import(sources: Sources, changes: dict[str, dict[str, Any]], added: list[Proposal],
-                today: dt.date) -> Gated:
+                today: dt.date, known: list[Problem]) -> Gated:
     """The directory's files with the changes and the new services that pass every check `check` runs; a service
-    the gate refuses is left out with its problems (errors the toolkit already had are not counted)."""
-    before = set(run_checks(sources, today))
+    the gate refuses is left out with its problems. `known`: what the caller's own check of the toolkit found
+    (errors it already had are not counted; checking it again would find the same)."""
+    before = set(known)
     refused: dict[str, list[Problem]] = {}
     while True:
         files = edit_directory(sources, changes, added)
