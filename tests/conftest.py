@@ -128,8 +128,11 @@ def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 # Fixtures that render PDFs or drive a browser: a test that uses one is slow (deselected by -m "not slow").
-# (`example` is not among them: with the session's PDF cache warm its build takes seconds.)
-SLOW_FIXTURES = {"printed", "new_languages", "browser", "browsers", "host", "audits", "exit_hosts"}
+# (`example` is not among them: with the session's PDF cache warm its build takes seconds; the tests that build the
+# example again are marked slow one by one.)
+SLOW_FIXTURES = {
+    "printed", "new_languages", "browser", "browsers", "host", "audits", "exit_hosts", "attacked", "shards",
+}
 
 
 # The test files that take longest, longest first (measured with --durations on two cores). pytest-xdist hands out
@@ -211,7 +214,9 @@ def _write_site(sources: Any, model: Any, statuses: Any, root: Path, out: Path) 
     site = render_site(model, templates, user_mkdocs_config(sources), statuses, {}, root / "content")
     config_file = write_site_sources(site, out / "work")
     tags = [t.locale.tag for t in model.toolkits]
-    parts = build_parts(config_file, site_languages(model), tags, out / "parts", cache=None, workers=0)
+    # the session's cache of built languages, as builds use it: a language whose pages did not change is reused
+    parts = build_parts(config_file, site_languages(model), tags, out / "parts", cache=SHARED_CACHE.parent / "site",
+                        workers=0)
     assemble(parts.parts, tags, out / "site", move=True)
     return out / "site"
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from conftest import ROOT, cli, copy_toolkit
 
 SCHEMA = json.loads((ROOT / "carepath/data/hsds-3.0/service.json").read_text(encoding="utf-8"))
@@ -56,6 +57,7 @@ def test_hsds_carries_what_a_211_directory_filters_on(tmp_path: Path) -> None:
     assert arabic[0]["name"] == "خط الأزمات في ريفرسايد" and arabic[0]["id"] == crisis["id"]  # same ids, its words
 
 
+@pytest.mark.slow
 def test_the_tabular_package_validates_and_reads_back_as_the_json(tmp_path: Path) -> None:
     import frictionless
 
@@ -90,6 +92,7 @@ def _keep_only(root: Path, keep: set[str]) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_an_export_imported_into_a_directory_without_those_services_reproduces_them(tmp_path: Path) -> None:
     import yaml
 

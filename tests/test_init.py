@@ -200,6 +200,7 @@ def test_the_wheel_carries_the_built_in_toolkit_and_the_command(tmp_path: Path) 
     assert not any(name.startswith(("carepath/toolkit/.", "tests/", "bench/")) for name in names)
 
 
+@pytest.mark.slow
 def test_a_toolkit_file_replaces_carepaths_file_of_the_same_name_and_only_that_one(tmp_path: Path) -> None:
     """templates/ and print/ of a toolkit hold only what it changes; every other file is carepath's."""
     from carepath.layers import toolkit_layers
@@ -254,6 +255,7 @@ def problems_of(root: Path) -> list[tuple[str, int, str, str]]:
     return [(p.path, p.line, p.code, p.fix) for p in report.problems]
 
 
+@pytest.mark.slow
 def test_override_records_the_version_and_check_says_when_carepaths_file_moved_on(tmp_path: Path) -> None:
     """`carepath override` copies carepath's file and records its version; check follows that record."""
     root = tmp_path / "lakeside"

@@ -165,6 +165,7 @@ def test_po_export_is_valid_gettext(tmp_path: Path) -> None:
     assert sw.percent_translated() == 0 and any(e.msgctxt == "paragraph 1" for e in sw)
 
 
+@pytest.mark.slow
 def test_po_round_trip_without_edits_changes_nothing(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     before = fingerprint(root, TEXTS)
@@ -176,6 +177,7 @@ def test_po_round_trip_without_edits_changes_nothing(tmp_path: Path) -> None:
     assert fingerprint(root, TEXTS) == before
 
 
+@pytest.mark.slow
 def test_po_edit_import_build_shows_the_edit(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     assert cli(root, "export-po", "sw").returncode == 0
@@ -213,6 +215,7 @@ def test_missing_glyph_fails_the_build_naming_the_character(example: Built, tmp_
     assert fingerprint(root / "site") == before  # the previous site is untouched
 
 
+@pytest.mark.slow
 def test_outdated_page_keeps_its_translation_with_a_notice_and_a_source_link(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     page = root / "content/en/pages/about.md"
@@ -227,6 +230,7 @@ def test_outdated_page_keeps_its_translation_with_a_notice_and_a_source_link(tmp
     assert "cp-notice--outdated" not in (site / "es/signs.html").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tag", ["es", "ar", "sw"])
 def test_po_round_trip_of_interface_strings_with_edits(tag: str, tmp_path: Path) -> None:
     """ui.po goes back into locales/<tag>.yml as the dotted keys it holds, in place, layout kept."""
@@ -334,6 +338,7 @@ def test_a_missing_font_fails_check_with_the_pip_line(tmp_path: Path) -> None:
     assert "put its .ttf or .otf files (with their licence) in print/fonts/" in result.stderr
 
 
+@pytest.mark.slow
 def test_po_import_into_a_new_locale_fills_the_commented_template_in_place(tmp_path: Path) -> None:
     """Strings translated in PO land on new-locale's commented lines, uncommented, never appended after them."""
     root = copy_toolkit(tmp_path / "toolkit")

@@ -13,6 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import ROOT, cli, copy_toolkit, render_pdf
 
@@ -41,6 +42,7 @@ def edit_step(root: Path) -> None:
     path.write_text(text.replace(f"title: {title}\n", f"title: {title}, calmly\n"), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_an_edited_step_is_outdated_changed_since_review_refused_then_reviewed(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     assert review_problems(root, "--release") == []  # the example's required reviews are all recorded

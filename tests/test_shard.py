@@ -66,6 +66,7 @@ def test_sharded_and_merged_is_byte_identical_to_one_build(example: Built, shard
     assert fingerprint(target) == fingerprint(example.site)  # every file, PDFs, sitemap and search included
 
 
+@pytest.mark.slow
 def test_a_merge_missing_a_language_or_holding_one_twice_writes_nothing(
     example: Built, shards: tuple[Path, list[Path]], tmp_path: Path,
 ) -> None:
@@ -83,6 +84,7 @@ def test_a_merge_missing_a_language_or_holding_one_twice_writes_nothing(
     assert not target.exists()
 
 
+@pytest.mark.slow
 def test_an_unknown_language_stops_the_build_before_anything_is_written(example: Built, tmp_path: Path) -> None:
     root = copy_built(example.root, tmp_path / "toolkit")
     before = fingerprint(root / "site")
@@ -93,6 +95,7 @@ def test_an_unknown_language_stops_the_build_before_anything_is_written(example:
     assert fingerprint(root / "site") == before
 
 
+@pytest.mark.slow
 def test_a_rebuild_reuses_every_language_and_an_edit_rebuilds_only_what_it_changes(
     example: Built, tmp_path: Path,
 ) -> None:

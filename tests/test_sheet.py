@@ -6,6 +6,7 @@ import csv
 import difflib
 from pathlib import Path
 
+import pytest
 from conftest import SOURCES, cli, copy_toolkit, fingerprint
 
 TODAY = ("--today", "2026-12-03")
@@ -71,6 +72,7 @@ def test_an_edited_cell_changes_its_line_only_and_a_new_row_is_added_unverified(
     assert check.returncode == 0 and "service 'hilltop-food-bank' is not verified yet" in check.stderr
 
 
+@pytest.mark.slow
 def test_a_wrong_cell_is_named_by_row_and_column_and_nothing_is_written(tmp_path: Path) -> None:
     root = copy_toolkit(tmp_path / "toolkit")
     before = fingerprint(root, SOURCES)

@@ -215,6 +215,17 @@ def _copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, dirs_exist_ok=False)
 
 
+def _reuse(cached: Path, part: Path) -> bool:
+    """Copy a cached part into the build; False when it went away meanwhile (pruned by a build sharing the cache)."""
+    try:
+        _copy_tree(cached, part)
+        os.utime(cached)  # recently used: pruned last
+    except OSError:
+        shutil.rmtree(part, ignore_errors=True)
+        return False
+    return True
+
+
 def _prune(cache: Path, tag: str) -> None:
     """Keep the newest KEEP_PARTS cached parts of a language."""
     entries = sorted(cache.glob(f"{tag}.*"), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -258,12 +269,10 @@ def build_parts(
         stats.parts[language.tag] = part
         key = part_key(work, language, all_tags)
         cached = cache / f"{language.tag}.{key[:32]}" if cache is not None else None
-        if cached is not None and (cached / PART_URLS).is_file():
-            _copy_tree(cached, part)
-            os.utime(cached)  # recently used: pruned last
+        if cached is not None and (cached / PART_URLS).is_file() and _reuse(cached, part):
             stats.reused.append(language.tag)
-        elif cache is not None and language.tag in later and (last := _latest_part(cache, language.tag)):
-            _copy_tree(last, part)
+        elif (cache is not None and language.tag in later and (last := _latest_part(cache, language.tag))
+              and _reuse(last, part)):
             stats.stale.append(language.tag)
         else:
             todo[language.tag] = (language, key)
@@ -294,17 +303,28 @@ def build_parts(
         finally:
             if pool is None:
                 executor.shutdown(wait=True, cancel_futures=True)
-        for tag, (_lang, key) in todo.items():
-            stats.built.append(tag)
-            if cache is not None:
-                store = cache / f"{tag}.{key[:32]}"
-                staging = cache / f".{tag}.{key[:32]}.{os.getpid()}"
-                shutil.rmtree(staging, ignore_errors=True)
-                _copy_tree(stats.parts[tag], staging)
-                shutil.rmtree(store, ignore_errors=True)
-                os.replace(staging, store)
-                _prune(cache, tag)
+    for tag, (_lang, key) in todo.items():
+        stats.built.append(tag)
+        if cache is not None:
+            _store_part(stats.parts[tag], cache, f"{tag}.{key[:32]}")
+            _prune(cache, tag)
     return stats
+
+
+def _store_part(part: Path, cache: Path, name: str) -> None:
+    """Keep a built part in the cache under `name`, unless a build beside this one (another toolkit sharing the cache,
+    a test process) stored it first: the name is a hash of what decides the part, so theirs is the same."""
+    store = cache / name
+    if (store / PART_URLS).is_file():
+        return
+    staging = cache / f".{name}.{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    _copy_tree(part, staging)
+    shutil.rmtree(store, ignore_errors=True)  # not a whole part (no list of its pages): never reused as it is
+    try:
+        os.replace(staging, store)
+    except OSError:  # stored meanwhile by a build beside this one
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_manifest(folder: Path, all_tags: list[str], tags: list[str]) -> None:
