@@ -17,8 +17,9 @@ are not judged (docs/CHECKS.md). The dictionary is read for the toolkit's own wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from carepath.checks.base import Run, as_dict, source_tag
 from carepath.checks.markdown import strings
@@ -64,19 +65,20 @@ def check_plain_language(sources: Sources, run: Run) -> list[Problem]:
     return problems
 
 
-def _files(sources: Sources, tag: str) -> Iterator[tuple[str, list[Sentence]]]:
+def _files(sources: Sources, tag: str) -> Iterator[tuple[str, Sequence[Sentence]]]:
     """Every source-language file's sentences: topic files, pages (front matter too), interface strings."""
     for file in sources.texts.get(tag, {}).values():
-        yield file.path, _yaml_sentences(file.text, [(file.where(path), text) for path, text in strings(file.data)])
+        values = tuple((file.where(path), text) for path, text in strings(file.data))
+        yield file.path, _yaml_sentences(file.text, values)
     for page in sources.pages.get(tag, {}).values():
         meta = [(page.meta.where(path), text) for path, text in strings(page.meta.data)
                 if path and path[0] in ("title", "description")]
-        yield page.path, _yaml_sentences(page.text, meta) + _markdown_sentences(page.body, page.body_line)
+        yield page.path, _yaml_sentences(page.text, tuple(meta)) + _markdown_sentences(page.body, page.body_line)
     locale = sources.locales.get(tag)
     ui = as_dict(locale.data).get("ui") if locale is not None else None
     if locale is not None and isinstance(ui, dict):
-        yield locale.path, _yaml_sentences(locale.text, [(locale.where(("ui", k)), v) for k, v in ui.items()
-                                                         if isinstance(v, str)])
+        yield locale.path, _yaml_sentences(locale.text, tuple((locale.where(("ui", k)), v) for k, v in ui.items()
+                                                              if isinstance(v, str)))
 
 
 def _split(text: str) -> list[tuple[int, str]]:
@@ -89,7 +91,9 @@ def _split(text: str) -> list[tuple[int, str]]:
     return [(offset, s) for offset, s in found if s.strip()]
 
 
-def _yaml_sentences(raw: str, values: list[tuple[tuple[int, int], str]]) -> list[Sentence]:
+# Sentences are remembered by the text they come from: `serve` checks every file again after each edit.
+@lru_cache(maxsize=512)
+def _yaml_sentences(raw: str, values: tuple[tuple[tuple[int, int], str], ...]) -> tuple[Sentence, ...]:
     """The sentences of YAML text values, placed in the file by finding their first words from the value's start
     (a folded value's lines are joined by spaces in the data, by line breaks in the file)."""
     lines, found = Lines(raw), []
@@ -100,10 +104,11 @@ def _yaml_sentences(raw: str, values: list[tuple[tuple[int, int], str]]) -> list
             match = re.compile(r"\s+".join(map(re.escape, words))).search(raw, start) if words else None
             at = lines.at(match.start()) if match else (line, column)
             found.append(Sentence(" ".join(sentence.split()), *at))
-    return found
+    return tuple(found)
 
 
-def _markdown_sentences(body: str, body_line: int) -> list[Sentence]:
+@lru_cache(maxsize=512)
+def _markdown_sentences(body: str, body_line: int) -> tuple[Sentence, ...]:
     """The sentences of a page's prose: paragraphs, list items and headings each end a sentence."""
     lines, found = Lines(body, body_line), []
     offset = 0
@@ -117,7 +122,7 @@ def _markdown_sentences(body: str, body_line: int) -> list[Sentence]:
                     found.append(Sentence(clean, *lines.at(offset + skip + at + len(sentence) - len(
                         sentence.lstrip()))))
         offset += len(block)
-    return found
+    return tuple(found)
 
 
 def syllable_table(words: set[str]) -> dict[str, int]:
@@ -163,7 +168,7 @@ def _longest(sentence: str, table: dict[str, int]) -> str:
     return ", ".join(f"'{w}'" for w in long)
 
 
-def _judge(file: str, sentences: list[Sentence], target: int, table: dict[str, int]) -> list[Problem]:
+def _judge(file: str, sentences: Sequence[Sentence], target: int, table: dict[str, int]) -> list[Problem]:
     """The warnings of one file: its score against the target, and each overlong sentence."""
     problems = []
     for sentence in sentences:

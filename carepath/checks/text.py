@@ -86,6 +86,12 @@ def _wording_pattern(avoid: tuple[str, ...]) -> re.Pattern[str]:
 
 def harmful_wording(text: str, file: str, wordings: Iterable[Wording]) -> list[Problem]:
     """Every harmful phrasing in `text`, matched without regard to case on whole words."""
+    return list(_harmful_wording(text, file, tuple(wordings)))
+
+
+@lru_cache(maxsize=256)
+def _harmful_wording(text: str, file: str, wordings: tuple[Wording, ...]) -> tuple[Problem, ...]:
+    """harmful_wording, remembered: `serve` checks every file again after each edit, and most are unchanged."""
     lines = Lines(text)
     hits: dict[int, tuple[int, Wording]] = {}
     for wording in wordings:
@@ -102,7 +108,7 @@ def harmful_wording(text: str, file: str, wordings: Iterable[Wording]) -> list[P
         else:
             problems.append(problem("safe.wording", file, *lines.at(start), found=found, why=why,
                                     instead=wording.instead, source=wording.source))
-    return problems
+    return tuple(problems)
 
 
 def _language(file: str) -> str | None:
