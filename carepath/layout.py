@@ -24,6 +24,7 @@ RESERVED_PAGES = (*GENERATED, PRINT_KIT_PAGE, STATUS_PAGE, NOT_FOUND_PAGE)
 PRINT_FOLDER = "print"
 ABOUT_PAGE = "about"  # a free page that, when the toolkit has it, lists the sources (else the home page does)
 CHANGELOG_PAGE = "changelog"  # a free page (content/<tag>/pages/changelog.md) the handouts' version line links to
+PAGE_SUFFIX = ".md"  # a free page's text: what the site and the booklet are made from, never loaded by a PDF itself
 # The name the translation records and PO files give the interface strings of locales/<tag>.yml.
 UI_TEXTS = "ui"
 
@@ -33,6 +34,13 @@ RED_FLAGS_ID = "red-flags"
 SELF_HELP_ID = "struggling"  # the "If you are struggling yourself" box, on the home and signs pages
 WHO_TO_CALL_ID = "who-to-call"
 OTHER_NEED = "other"  # the services page's group of services that name no need of the toolkit's list
+
+
+def loaded_by_print(name: str) -> bool:
+    """Whether a PDF may load a file of the folders it is allowed (pictures beside the free pages, print/'s files):
+    anything but a page's own Markdown text. An edit of a page's text then never changes the key of a PDF that
+    does not print it (the booklet's HTML holds its text)."""
+    return not name.endswith(PAGE_SUFFIX)
 
 
 def site_pages(free_pages: Iterable[str]) -> list[str]:

@@ -112,6 +112,7 @@ def toolkit(tmp_path: Path) -> Path:
     pages = root / "content" / "en" / "pages"
     pages.mkdir(parents=True)
     (pages / "picture.png").write_bytes(PNG)
+    (pages / "about.md").write_text("---\ntitle: About\n---\n\nA page's text.\n", encoding="utf-8")
     outside = tmp_path.resolve() / "outside"
     outside.mkdir()
     (outside / "secret.css").write_text(f'body::after {{ content: "{SECRET}" }}', encoding="utf-8")
@@ -315,8 +316,9 @@ def test_allowed_files_and_inline_images_are_served(toolkit: Path) -> None:
 
 def test_fetcher_refuses_what_no_allow_list_names(toolkit: Path) -> None:
     """The fetcher alone: schemes, data types, '..', links, folders, devices, /proc and other files."""
-    fetcher = SandboxFetcher((f"{toolkit / 'print'}/", FONT), "print/x.pdf")
+    fetcher = SandboxFetcher((f"{toolkit / 'print'}/", f"{toolkit / 'content/en/pages'}/", FONT), "print/x.pdf")
     assert fetcher.fetch((toolkit / "print" / "css" / "print.css").as_uri()).read().startswith(b"body")
+    assert fetcher.fetch((toolkit / "content/en/pages/picture.png").as_uri()).read() == PNG
     assert fetcher.fetch(Path(FONT).as_uri()).read()[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
     refused = {
         "http://127.0.0.1:9/x.css": "never loaded",
@@ -329,7 +331,8 @@ def test_fetcher_refuses_what_no_allow_list_names(toolkit: Path) -> None:
         f"file://{toolkit}/print/css": "not a regular file",
         f"file://{toolkit}/print/.hidden.css": "hidden",
         f"file://{toolkit}/print/missing.css": "no such file",
-        f"file://{toolkit}/content/en/pages/picture.png": "outside",
+        f"file://{toolkit}/content/es/pages/picture.png": "outside",
+        f"file://{toolkit}/content/en/pages/about.md": "a page's Markdown text",
         "file:///dev/zero": "system folder",
         "file:///proc/self/environ": "system folder",
         "file://example.org/etc/passwd": "another host",
@@ -404,25 +407,42 @@ def test_example_jobs_load_only_allowed_files(model: Model) -> None:
 
 @pytest.mark.slow
 def test_key_follows_every_file_the_renderer_may_load(model: Model, tmp_path: Path) -> None:
-    """A new or changed image in a pages folder, or any file in print/, changes the keys of its PDFs."""
+    """A new or changed image in a pages folder changes the keys of the booklets, which print the pages (and may load
+    it); any file in print/ changes every key. A page's Markdown, which no PDF loads (its text is in the booklet's
+    HTML), and the handouts and cards, which print no page, are left out of what decides a key."""
     import shutil
 
     english = replace(model, toolkits=model.toolkits[:1])
     root = tmp_path / "toolkit"
     shutil.copytree(ROOT / "print", root / "print")
     shutil.copytree(ROOT / "content" / "en" / "pages", root / "content" / "en" / "pages")
-    before = [job.key for job in render_print(english, root, SITE_URL)]
+
+    def keys() -> dict[str, str]:
+        """Each PDF's key, by its kind and paper."""
+        return {job.path: job.key for job in render_print(english, root, SITE_URL)}
+
+    def booklets(found: dict[str, str]) -> set[str]:
+        return {key for path, key in found.items() if "/booklet-" in path}
+
+    before = keys()
     image = root / "content" / "en" / "pages" / "map.png"
     image.write_bytes(PNG)
-    added = [job.key for job in render_print(english, root, SITE_URL)]
+    added = keys()
     image.write_bytes(PNG + b"\0")
-    changed = [job.key for job in render_print(english, root, SITE_URL)]
+    changed = keys()
+    page = root / "content" / "en" / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA line the model does not hold.\n", encoding="utf-8")
+    text = keys()
     (root / "print" / "logo.png").write_bytes(PNG)
-    logo = [job.key for job in render_print(english, root, SITE_URL)]
+    logo = keys()
     (root / "print" / ".notes").write_text("not served, not in the key", encoding="utf-8")
-    hidden = [job.key for job in render_print(english, root, SITE_URL)]
-    for one, two in ((before, added), (added, changed), (changed, logo)):
-        assert not set(one) & set(two)
+    hidden = keys()
+    for one, two in ((before, added), (added, changed)):
+        assert len(booklets(one)) == 2 and not booklets(one) & booklets(two)
+        others = {path for path in one if "/booklet-" not in path}
+        assert len(others) == 8 and {p: one[p] for p in others} == {p: two[p] for p in others}
+    assert text == changed
+    assert not set(changed.values()) & set(logo.values())
     assert hidden == logo
 
 

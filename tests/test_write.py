@@ -319,14 +319,16 @@ def test_serve_serves_rebuilds_and_leaves_nothing_behind(stop: signal.Signals, t
         assert first and "Need help now?" in first, log.read_text()
         assert (root / "site/index.html").read_text(encoding="utf-8") == "the site before"
         assert [p.name[:15] for p in temp.iterdir()] == ["carepath-serve-"]
-        # a change to the sources (a site template: no PDF to render again) shows after the rebuild
-        template = root / "templates/site/index.md.j2"
-        template.write_text(template.read_text(encoding="utf-8").replace(
-            "{% block body %}", "{% block body %}\nRebuilt by serve.\n", 1), encoding="utf-8")
-        wait_for(lambda: "Rebuilt by serve." in (fetch(url) or "") or server.poll() is not None, 300, "the rebuild")
+        # a change to the sources shows after the rebuild: a Swahili interface string only the website shows (no
+        # PDF to render again, one language to build), new in each run (the shared cache keeps earlier runs' parts)
+        label = f"Ondoka hapa sasa {time.time_ns()}"
+        locale = root / "locales/sw.yml"
+        locale.write_text(locale.read_text(encoding="utf-8").replace(
+            'exit.label: "Ondoka kwenye tovuti hii"', f'exit.label: "{label}"'), encoding="utf-8")
+        wait_for(lambda: label in (fetch(url + "sw/") or "") or server.poll() is not None, 300, "the rebuild")
         assert server.poll() is None, log.read_text()
         # open pages reload themselves: the reload script is a file of the server, which the page's policy allows
-        page = fetch(url) or ""
+        page = fetch(url + "sw/") or ""
         assert re.search(r'<script src="/\.carepath-preview/reload\.js" data-epoch="\d+"', page), page[-400:]
         assert "script-src 'self'" in page
         assert "location.reload()" in (fetch(f"{url}.carepath-preview/reload.js") or "")
@@ -348,24 +350,26 @@ def test_serve_serves_rebuilds_and_leaves_nothing_behind(stop: signal.Signals, t
 @pytest.mark.slow
 def test_serve_shows_the_edited_language_first_then_the_others(tmp_path: Path) -> None:
     """An English edit also changes the other languages' pages (their translation of it is now outdated): the
-    English page is served after building English alone, the other three follow in a rebuild of their own."""
+    English page is served after building English alone, the other three follow in a rebuild of their own. The
+    changelog is a page no PDF prints: no PDF is made again."""
     root = copy_toolkit(tmp_path / "toolkit")
     server, url, log, _temp = start_serve(root, tmp_path)
     try:
         # a line no earlier run wrote: the shared cache of built languages must not have it already
         line = f"A new line first, written at {time.time_ns()}."
-        page = root / "content/en/pages/how-to-use.md"
+        page = root / "content/en/pages/changelog.md"
         page.write_text(page.read_text(encoding="utf-8").replace("\n\n", f"\n\n{line}\n\n", 1), encoding="utf-8")
-        wait_for(lambda: line in (fetch(url + "how-to-use.html") or "") or server.poll() is not None,
+        wait_for(lambda: line in (fetch(url + "changelog.html") or "") or server.poll() is not None,
                  300, "the English page")
         first = re.findall(r"^rebuilt in .*$", log.read_text(), re.M)[-1]
         assert "1 of 4 languages built again; 3 more follow" in first, log.read_text()
-        spanish = (root / "content/es/pages/how-to-use.md").is_file()
+        assert "PDFs being made" not in first, first  # the booklet leaves the changelog out: no PDF changed
+        spanish = (root / "content/es/pages/changelog.md").is_file()
         wait_for(lambda: "3 of 4 languages built again" in log.read_text() or server.poll() is not None, 300,
                  "the other languages")
         assert server.poll() is None, log.read_text()
         if spanish:  # Spanish has its own translation of the page: it now says the English changed
-            assert "cp-notice" in (fetch(url + "es/how-to-use.html") or "")
+            assert "cp-notice" in (fetch(url + "es/changelog.html") or "")
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(60)

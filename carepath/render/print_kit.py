@@ -54,6 +54,7 @@ from carepath.layout import (
     booklet_path,
     cards_path,
     handout_path,
+    loaded_by_print,
     locale_prefix,
     sources_page,
 )
@@ -156,7 +157,7 @@ def servable_files(folder: Path, root: Path) -> list[tuple[str, str]]:
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in sorted(files):
             path = Path(base) / name
-            if name.startswith(".") or not stat.S_ISREG(path.lstat().st_mode):
+            if name.startswith(".") or not loaded_by_print(name) or not stat.S_ISREG(path.lstat().st_mode):
                 continue
             found.append((path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
     return found
@@ -760,7 +761,6 @@ def _documents(
         toolkit, font_paths = plan.toolkit, plan.font_paths
         home = page_url(online, toolkit) if online else None
         chapters = {*TOPIC_FILES.values(), *(page.name for page in toolkit.pages if page.name != CHANGELOG_PAGE)}
-        allowed = (*(f"{real_root / name}/" for name in plan.folders), *([builtin] if builtin else []), *font_paths)
         documents: list[tuple[str, str, str, str | None, dict[str, object]]] = []
         for topic in HANDOUTS:
             url = page_url(online, toolkit, TOPIC_FILES[topic]) if online else None
@@ -779,13 +779,17 @@ def _documents(
             documents.append((cards_path(toolkit, paper), "cards", "cards.html.j2", home,
                               {"paper": paper, "services": services}))
         for path, kind, template, url, context in documents:
+            # only the booklet prints the free pages: the others may load print/'s files alone, and a picture
+            # beside a page (or its text) changed is no reason to render them again
+            folders = plan.folders if kind == "booklet" else plan.folders[:1]
+            allowed = (*(f"{real_root / name}/" for name in folders), *([builtin] if builtin else []), *font_paths)
             html = smart_quotes(env.get_template(template).render(
                 toolkit=toolkit, font_faces=plan.faces, font_families=plan.families,
                 qr=qr_code(url) if url else None, **context,
             ), toolkit.locale.tag)
             rendered.append({
                 "path": path, "html": html, "lang": toolkit.locale.tag, "fonts": list(font_paths), "kind": kind,
-                "paper": str(context["paper"]), "url": url, "allowed": list(allowed), "folders": list(plan.folders),
+                "paper": str(context["paper"]), "url": url, "allowed": list(allowed), "folders": list(folders),
                 "fallbacks": fallbacks,
             })
     return {"jobs": rendered, "warnings": list(warnings)}

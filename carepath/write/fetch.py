@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from urllib import request
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from carepath.layout import loaded_by_print
+
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -156,6 +158,8 @@ class Sandbox:
             raise self._refuse(url, "outside the files this PDF may load")
         if inside and any(part.startswith(".") for part in path[len(inside):].split("/")):
             raise self._refuse(url, "a hidden file or folder")
+        if inside and not loaded_by_print(path):
+            raise self._refuse(url, "a page's Markdown text, which a PDF never loads (its pictures it may)")
         data = self._read(url, path)
         self.served.append(path)
         content_type = mimetypes.guess_type(path, strict=False)[0] or "application/octet-stream"
