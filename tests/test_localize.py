@@ -7,6 +7,7 @@ import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -296,33 +297,45 @@ SCRIPT_SAMPLES = {
 }
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("tag", sorted(SCRIPT_SAMPLES))
-def test_every_script_prints_from_packaged_fonts(tag: str, tmp_path: Path) -> None:
-    """new-locale names the font package; with it installed, the language's handout has every glyph."""
-    from carepath.fonts import FontCatalog
+@pytest.fixture(scope="module")
+def script_jobs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The example with a language of each script of SCRIPT_SAMPLES added by new-locale, its signs title written in
+    the script, checked clean: the toolkit, and the A4 signs handout of each of those languages (once per module)."""
     from carepath.load import load_sources
     from carepath.model import build_model
     from carepath.render.print_kit import render_print
-    from carepath.write.glyphs import missing_glyphs
 
-    title, package, font = SCRIPT_SAMPLES[tag]
-    root = copy_toolkit(tmp_path / "toolkit")
-    made = cli(root, "new-locale", tag)
-    assert made.returncode == 0, made.stderr + made.stdout
-    locale = yaml.safe_load((root / f"locales/{tag}.yml").read_text(encoding="utf-8"))
-    assert FontCatalog(root / "print/fonts").faces(locale["fonts"][0]) is not None, (locale["fonts"], package)
-    (root / f"content/{tag}/signs.yml").write_text(f"title: {title}\n", encoding="utf-8")
+    root = copy_toolkit(tmp_path_factory.mktemp("scripts") / "toolkit")
+    for tag, (title, _package, _font) in SCRIPT_SAMPLES.items():
+        made = cli(root, "new-locale", tag)
+        assert made.returncode == 0, made.stderr + made.stdout
+        (root / f"content/{tag}/signs.yml").write_text(f"title: {title}\n", encoding="utf-8")
     checked = cli(root, "check", "--today", "2026-11-20")
     assert checked.returncode == 0, checked.stderr
     sources, _ = load_sources(root)
     model = build_model(sources)
-    model = replace(model, toolkits=[t for t in model.toolkits if t.locale.tag == tag])  # its handouts only
-    jobs = [j for j in render_print(model, root) if j.path == f"{tag}/print/signs-a4.pdf"]
-    assert jobs and missing_glyphs(jobs[0]) == {}
-    assert title in jobs[0].html
+    model = replace(model, toolkits=[t for t in model.toolkits if t.locale.tag in SCRIPT_SAMPLES])  # theirs only
+    wanted = {f"{tag}/print/signs-a4.pdf": tag for tag in SCRIPT_SAMPLES}
+    return root, {wanted[j.path]: j for j in render_print(model, root) if j.path in wanted}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tag", sorted(SCRIPT_SAMPLES))
+def test_every_script_prints_from_packaged_fonts(tag: str, script_jobs: tuple[Path, dict[str, Any]],
+                                                 tmp_path: Path) -> None:
+    """new-locale names the font package; with it installed, the language's handout has every glyph."""
+    from carepath.fonts import FontCatalog
+    from carepath.write.glyphs import missing_glyphs
+
+    root, jobs = script_jobs
+    title, package, font = SCRIPT_SAMPLES[tag]
+    locale = yaml.safe_load((root / f"locales/{tag}.yml").read_text(encoding="utf-8"))
+    assert FontCatalog(root / "print/fonts").faces(locale["fonts"][0]) is not None, (locale["fonts"], package)
+    job = jobs[tag]
+    assert missing_glyphs(job) == {}
+    assert title in job.html
     pdf = tmp_path / "signs.pdf"
-    pdf.write_bytes(render_pdf(jobs[0])[0])
+    pdf.write_bytes(render_pdf(job)[0])
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert font in fonts.replace("-", ""), fonts
 
