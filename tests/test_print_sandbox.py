@@ -495,3 +495,45 @@ def test_documents_are_reused_only_while_what_they_are_made_from_is_the_same(
     font.write_bytes(b"b" * 100)
     os.utime(font, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert print_kit.PrintMemo(memo).font_digests([str(font)]) != digest
+
+
+@pytest.mark.slow
+def test_a_copy_of_the_toolkit_in_another_folder_reuses_the_documents(
+    model: Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The memo holds no folder: a copy of the toolkit (a test's, a CI runner's checkout) reuses the documents, each
+    PDF allowed the copy's own files, with the keys a fresh render gives. A font in the toolkit's print/fonts/,
+    which the documents name by its whole path, keeps the copy from reusing them."""
+    import shutil
+
+    from carepath.render import print_kit
+
+    english = replace(model, toolkits=model.toolkits[:1])
+    first = tmp_path / "first"
+    shutil.copytree(ROOT / "print", first / "print")
+    shutil.copytree(ROOT / "content" / "en" / "pages", first / "content" / "en" / "pages")
+    memo = tmp_path / "memo"
+    rendered: list[int] = []
+    documents = print_kit._documents
+    monkeypatch.setattr(print_kit, "_documents", lambda *args: rendered.append(1) or documents(*args))
+
+    def jobs(root: Path, memo: Path) -> list[PrintJob]:
+        rendered.clear()
+        return list(render_print(english, root, SITE_URL, memo=memo))
+
+    jobs(first, memo)
+    copy = tmp_path / "copy"
+    shutil.copytree(first, copy)
+    moved = jobs(copy, memo)
+    assert not rendered, "the copy renders nothing: its documents are the first folder's"
+    fresh = jobs(copy, tmp_path / "fresh-memo")
+    assert rendered and [(j.path, j.html, j.key, j.allowed, j.fonts, j.fallbacks) for j in moved] == [
+        (j.path, j.html, j.key, j.allowed, j.fonts, j.fallbacks) for j in fresh]
+    assert all(str(copy) in j.allowed[0] and str(first) not in "".join(j.allowed) for j in moved)
+    for root in (first, copy):  # the toolkit's own Noto Sans, in print/fonts/
+        (root / "print" / "fonts").mkdir()
+        shutil.copyfile(FONT, root / "print" / "fonts" / "NotoSans.ttf")
+    own = jobs(first, memo)
+    assert rendered and any(str(first / "print" / "fonts") in j.html for j in own)
+    jobs(copy, memo)
+    assert rendered, "documents naming the first folder's font are not the copy's"

@@ -178,7 +178,7 @@ def job_key(html: str, files: Iterable[tuple[str, str]], font_digests: Iterable[
 
 # --- The memo: documents already rendered -------------------------------------------------------------------
 
-MEMO_VERSION = "2"  # bump when what a memo holds changes
+MEMO_VERSION = "3"  # bump when what a memo holds changes
 MEMO_KEEP = 8  # memos kept: the toolkits (and versions of them) built last
 MEMO_SUFFIX = ".json.z"  # JSON, compressed with zlib (a tenth of the size: HTML repeats itself)
 FONT_DIGESTS = "font-digests.json"  # sha256 of font files, by what identifies a version of a file
@@ -671,14 +671,36 @@ def render_print(
     remembered = store.load(key) if key else None
     if remembered is not None:
         try:
-            return _jobs(remembered, base_url, served, digests)
+            return _jobs(_moved(remembered, real_root), base_url, served, digests)
         except (KeyError, TypeError, ValueError, AttributeError):
-            pass  # a memo of another shape: made again below
+            pass  # a memo of another shape, or one whose documents name its old place: made again below
     documents = _documents(plans, prints, real_root, online, settings, warnings)
     jobs = _jobs(documents, base_url, served, digests)
     if key:
         store.store(key, documents)
     return jobs
+
+
+def _moved(documents: dict[str, Any], root: Path) -> dict[str, Any]:
+    """Remembered documents of the same toolkit in another folder (a copy, a CI runner's checkout) as made here: the
+    files each PDF may load named under `root`. The HTML names none of them (pictures are relative to print/, fonts
+    outside the toolkit are where they are); one that does (a font in print/fonts/ is named by its whole path, and
+    is in the memo's key) is not reused: ValueError."""
+    old = str(documents.get("root", root))
+    if old == str(root):
+        return documents
+
+    def here(path: str) -> str:
+        return str(root) + path[len(old):] if path == old or path.startswith(old + "/") else path
+
+    jobs = []
+    for job in documents["jobs"]:
+        if old in str(job["html"]):
+            raise ValueError("the documents name the folder they were made in")
+        jobs.append({**job, "allowed": [here(str(p)) for p in job["allowed"]],
+                     "fonts": [here(str(p)) for p in job["fonts"]],
+                     "fallbacks": [[here(str(own)), builtin] for own, builtin in job["fallbacks"]]})
+    return {**documents, "jobs": jobs, "root": str(root)}
 
 
 def _jobs(
@@ -723,20 +745,21 @@ def _memo_key(
 
     The model (every text and fact, pickled), the templates (print/templates/), what the free pages' folders hold
     (each file's sha256 from `served`, and every entry's name: a picture's place, kind and publishability decide
-    the booklet's <img>), the font faces, the settings and site address, the toolkit's place (the documents name
-    their files by absolute path), and carepath and its libraries (_code_digest). `site`: mkdocs.yml's site_url,
-    the address used and the warnings about it.
+    the booklet's <img>), the font faces (by their whole path), the settings and site address, and carepath and its
+    libraries (_code_digest). Not the toolkit's place: a copy of it reuses the documents (_moved). `site`:
+    mkdocs.yml's site_url, the address used and the warnings about it.
     """
     try:
         digest = hashlib.sha256(_code_digest().encode())
         digest.update(pickle.dumps(model, protocol=5))
-        digest.update(json.dumps([str(root), site, settings], sort_keys=True, default=repr).encode())
+        digest.update(json.dumps([site, settings], sort_keys=True, default=repr).encode())
         for plan in plans:
             digest.update(json.dumps([plan.families, plan.folders, [
                 (face.family, str(face.path), face.style, face.weight) for face in plan.faces
             ]]).encode())
         for folder in prints.sub("templates").folders:  # the toolkit's templates, then carepath's
-            digest.update(f"templates\0{folder}\0{_tree_digest(folder, contents=True)}\0".encode())
+            where = folder.relative_to(root) if folder.is_relative_to(root) else folder
+            digest.update(f"templates\0{where}\0{_tree_digest(folder, contents=True)}\0".encode())
         for name in dict.fromkeys(name for plan in plans for name in plan.folders if name != "print"):
             digest.update(f"{name}\0{_tree_digest(root / name, contents=False)}\0{served[name]}\0".encode())
     except Exception:  # a model that does not pickle, a folder that cannot be read: render, without memo
@@ -792,4 +815,4 @@ def _documents(
                 "paper": str(context["paper"]), "url": url, "allowed": list(allowed), "folders": list(folders),
                 "fallbacks": fallbacks,
             })
-    return {"jobs": rendered, "warnings": list(warnings)}
+    return {"jobs": rendered, "warnings": list(warnings), "root": str(real_root)}
