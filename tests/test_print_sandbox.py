@@ -410,12 +410,8 @@ def test_key_follows_every_file_the_renderer_may_load(model: Model, tmp_path: Pa
     """A new or changed image in a pages folder changes the keys of the booklets, which print the pages (and may load
     it); any file in print/ changes every key. A page's Markdown, which no PDF loads (its text is in the booklet's
     HTML), and the handouts and cards, which print no page, are left out of what decides a key."""
-    import shutil
-
     english = replace(model, toolkits=model.toolkits[:1])
-    root = tmp_path / "toolkit"
-    shutil.copytree(ROOT / "print", root / "print")
-    shutil.copytree(ROOT / "content" / "en" / "pages", root / "content" / "en" / "pages")
+    root = english_print_folders(tmp_path / "toolkit")
 
     def keys() -> dict[str, str]:
         """Each PDF's key, by its kind and paper."""
@@ -446,6 +442,25 @@ def test_key_follows_every_file_the_renderer_may_load(model: Model, tmp_path: Pa
     assert hidden == logo
 
 
+def counted_documents(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets an item each time render_print renders its documents (the memo did not have them)."""
+    from carepath.render import print_kit
+
+    rendered: list[int] = []
+    documents = print_kit._documents
+    monkeypatch.setattr(print_kit, "_documents", lambda *args: rendered.append(1) or documents(*args))
+    return rendered
+
+
+def english_print_folders(root: Path) -> Path:
+    """`root` with the example's print/ and English pages' folder, all render_print reads of English."""
+    import shutil
+
+    shutil.copytree(ROOT / "print", root / "print")
+    shutil.copytree(ROOT / "content" / "en" / "pages", root / "content" / "en" / "pages")
+    return root
+
+
 @pytest.mark.slow
 def test_documents_are_reused_only_while_what_they_are_made_from_is_the_same(
     model: Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -453,19 +468,13 @@ def test_documents_are_reused_only_while_what_they_are_made_from_is_the_same(
     """render_print's memo: called again with nothing changed it renders nothing and gives the same jobs; a changed
     template (also one behind a symbolic link), text or site address gives new documents; a font file rewritten
     in place, its modification time put back, is read again."""
-    import shutil
-
     from carepath.model import Text
     from carepath.render import print_kit
 
     english = replace(model, toolkits=model.toolkits[:1])
-    root = tmp_path / "toolkit"
-    shutil.copytree(ROOT / "print", root / "print")
-    shutil.copytree(ROOT / "content" / "en" / "pages", root / "content" / "en" / "pages")
+    root = english_print_folders(tmp_path / "toolkit")
     memo = tmp_path / "memo"
-    rendered: list[int] = []
-    documents = print_kit._documents
-    monkeypatch.setattr(print_kit, "_documents", lambda *args: rendered.append(1) or documents(*args))
+    rendered = counted_documents(monkeypatch)
 
     def jobs(toolkit: Model, site_url: str | None = SITE_URL) -> list[tuple[str, ...]]:
         rendered.clear()
@@ -506,16 +515,10 @@ def test_a_copy_of_the_toolkit_in_another_folder_reuses_the_documents(
     which the documents name by its whole path, keeps the copy from reusing them."""
     import shutil
 
-    from carepath.render import print_kit
-
     english = replace(model, toolkits=model.toolkits[:1])
-    first = tmp_path / "first"
-    shutil.copytree(ROOT / "print", first / "print")
-    shutil.copytree(ROOT / "content" / "en" / "pages", first / "content" / "en" / "pages")
+    first = english_print_folders(tmp_path / "first")
     memo = tmp_path / "memo"
-    rendered: list[int] = []
-    documents = print_kit._documents
-    monkeypatch.setattr(print_kit, "_documents", lambda *args: rendered.append(1) or documents(*args))
+    rendered = counted_documents(monkeypatch)
 
     def jobs(root: Path, memo: Path) -> list[PrintJob]:
         rendered.clear()
