@@ -50,6 +50,7 @@ from carepath.layout import (
     CHANGELOG_PAGE,
     HANDOUTS,
     PAPERS,
+    PRINT_FOLDER,
     TOPIC_FILES,
     booklet_path,
     cards_path,
@@ -659,7 +660,7 @@ def render_print(
         # print/ (CSS, icons), the free pages' images in this language and the source language (pages that
         # fell back), and the exact font files: nothing else (carepath.write.fetch).
         page_langs = dict.fromkeys([toolkit.locale.tag, toolkit.source.tag, *(page.lang for page in toolkit.pages)])
-        folders = ("print", *(f"content/{lang}/pages" for lang in page_langs))
+        folders = (PRINT_FOLDER, *(f"content/{lang}/pages" for lang in page_langs))
         for name in folders:
             if name not in served:
                 served[name] = [(f"{name}/", ""), *(_print_files(prints) if name == "print" else
@@ -804,7 +805,7 @@ def _documents(
         for path, kind, template, url, context in documents:
             # only the booklet prints the free pages: the others may load print/'s files alone, and a picture
             # beside a page (or its text) changed is no reason to render them again
-            folders = plan.folders if kind == "booklet" else plan.folders[:1]
+            folders = plan.folders if kind == "booklet" else (PRINT_FOLDER,)
             allowed = (*(f"{real_root / name}/" for name in folders), *([builtin] if builtin else []), *font_paths)
             html = smart_quotes(env.get_template(template).render(
                 toolkit=toolkit, font_faces=plan.faces, font_families=plan.families,
