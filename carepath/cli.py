@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import signal
 import sys
 import traceback
@@ -499,6 +500,7 @@ def _program() -> str:
     return "build.py" if Path(sys.argv[0]).name == "build.py" else "carepath"
 
 
+@functools.cache  # parsing leaves it as it was: made once per process, however often main runs in it
 def parser() -> argparse.ArgumentParser:
     """The argument parser for build.py and its commands."""
     from carepath import __version__

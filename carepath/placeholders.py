@@ -11,6 +11,7 @@ from dataclasses import dataclass
 # into the program's objects (and from there to os.environ), so translators' text never goes through it.
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FORMATTER = string.Formatter()
+_BRACE = re.compile(r"[{}]")
 
 
 class PlaceholderError(ValueError):
@@ -70,11 +71,9 @@ def scan(template: str) -> Scan:
     escapes: list[int] = []
     strays: list[int] = []
     i, end = 0, len(template)
-    while i < end:
+    while (brace := _BRACE.search(template, i)) is not None:  # most texts have no brace: skip to the next one
+        i = brace.start()
         char = template[i]
-        if char not in "{}":
-            i += 1
-            continue
         if template[i + 1:i + 2] == char:
             escapes.append(i)
             i += 2

@@ -31,6 +31,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-default-apps", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
     "--metrics-recording-only", "--no-pings",
+    # less work per page, the same page: every page the tests visit is of one origin (no site isolation to keep),
+    # and the browser's own services a page never uses (translation, optimization hints, media routing) stay off;
+    # no paint held back on a same-origin navigation. A tenth less Chromium CPU in the audit (84 -> 77, 78 -> 65 s)
+    "--disable-site-isolation-trials", "--disable-extensions",
+    "--disable-features=site-per-process,IsolateOrigins,Translate,OptimizationHints,MediaRouter,PaintHolding",
 ]
 # WCAG 2.0, 2.1 and 2.2, levels A and AA: the rules axe-core tags with these
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -84,7 +84,9 @@ def test_keyboard_reaches_everything_and_shows_focus(browsers: BrowserPool, host
             assert page.evaluate(FOCUS)["for"] == "__drawer", where
         context.close()
 
-    browsers.map(tab_through, [(tag, prefix, viewport) for tag, prefix in LOCALES.items()
+    # English and Arabic, each way of reading: Spanish and Swahili pages are laid out as the English ones are, their
+    # words aside (their names and languages are judged on every page by the audit in test_browser.py)
+    browsers.map(tab_through, [(tag, LOCALES[tag], viewport) for tag in ("en", "ar")
                                for viewport in (PHONE, DESKTOP)])
 
 
@@ -217,6 +219,9 @@ def test_site_works_opened_from_files_search_included(browser: Browser, example:
 # -- what a person looks at ----------------------------------------------------------------------------------
 
 SCREENSHOT_PAGES = ("index", "signs", "first-support", "referral", "services")
+# On a desktop the page's own part is laid out as on a phone, only wider, beside the same navigation: the home page
+# and one page of content show it (a full-page picture of a long page at 1280 px is the costliest of them all).
+DESKTOP_SCREENSHOT_PAGES = ("index", "signs")
 
 
 def test_screenshots(browsers: BrowserPool, host: StaticHost, request: pytest.FixtureRequest) -> None:
@@ -228,7 +233,7 @@ def test_screenshots(browsers: BrowserPool, host: StaticHost, request: pytest.Fi
         shots = []
         context = new_context(browser, viewport, device_scale_factor=1)
         page = context.new_page()
-        for name in SCREENSHOT_PAGES:
+        for name in SCREENSHOT_PAGES if viewport is PHONE else DESKTOP_SCREENSHOT_PAGES:
             page.goto(host.url(f"{LOCALES[tag]}{name}.html"))
             target = SCREENSHOTS / f"{tag}-{viewport['width']}px-{name}.png"
             page.screenshot(path=str(target), full_page=True)

@@ -36,6 +36,7 @@ from carepath.checks.settings import check_settings
 from carepath.checks.sources import check_sources
 from carepath.checks.text import check_text
 from carepath.fonts import FontCatalog
+from carepath.l10n.translation import units_once
 from carepath.load import Sources
 from carepath.problems import Problem
 
@@ -79,6 +80,7 @@ def run_checks(
     """
     run = Run(fonts or FontCatalog(sources.root / "print" / "fonts"), today or dt.date.today(), release)
     problems: list[Problem] = []
-    for check in CHECKS:
-        problems += check(sources, run)
+    with units_once():
+        for check in CHECKS:
+            problems += check(sources, run)
     return list(dict.fromkeys(problems))  # the same problem found by two checks is reported once

@@ -6,8 +6,8 @@ that fell back; so each language's own texts, pages and interface strings are ch
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable, Iterator
+from functools import cache, partial
 from typing import Any
 
 from fontTools import unicodedata as font_unicodedata
@@ -44,19 +44,24 @@ def suggestion(char: str) -> str:
             f"and name its family first in the language's fonts: list")
 
 
-def _printed(sources: Sources, tag: str) -> Iterator[tuple[str, str, int]]:
-    """Every text language `tag` prints, as (file, text, offset in the file where to look for its characters)."""
-    def values(file: YamlFile, data: Any, keys: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str, int]]:
+# A text to print: its file, the text, and where to look for its characters in the file (the offset, worked out only
+# when asked: for a text with a character no font has).
+Printed = tuple[str, str, Callable[[], int]]
+
+
+def _printed(sources: Sources, tag: str) -> Iterator[Printed]:
+    """Every text language `tag` prints."""
+    def values(file: YamlFile, data: Any, keys: tuple[str | int, ...] = ()) -> Iterator[Printed]:
         """The strings of a YAML file's data, each with the offset of its place in the file."""
-        lines = Lines(sources.raw.get(file.path, file.text))  # a page's front matter: its place in the page
+        lines = cache(lambda: Lines(sources.raw.get(file.path, file.text)))  # front matter: in the page
         for path, value in strings(data, keys):
-            yield file.path, value, lines.offset(*file.where(path))
+            yield file.path, value, partial(lambda p: lines().offset(*file.where(p)), path)
 
     for file in sources.texts.get(tag, {}).values():
         yield from values(file, file.data)
     for page in sources.pages.get(tag, {}).values():
         yield from values(page.meta, page.meta.data)
-        yield page.path, page.body, Lines(page.text).offset(page.body_line, 1)
+        yield page.path, page.body, partial(lambda p: Lines(p.text).offset(p.body_line, 1), page)
     locale = sources.locales.get(tag)
     ui = as_dict(locale.data).get("ui") if locale else None
     if locale is not None and isinstance(ui, dict):
@@ -82,14 +87,16 @@ def check_glyphs(sources: Sources, run: Run) -> list[Problem]:
         coverages = [run.fonts.coverage(family) for family in families]
         if any(c is None for c in coverages):
             continue  # the fonts check names the family that is missing; the rest would only echo it
-        covered = frozenset().union(*(c for c in coverages if c is not None))
+        covered = frozenset(map(chr, frozenset().union(*(c for c in coverages if c is not None))))
         seen: set[tuple[str, str]] = set()
         for file, value, offset in _printed(sources, tag):
+            if covered.issuperset(value):
+                continue  # nearly every text: each of its characters is drawn
             for char in dict.fromkeys(value):
-                if ord(char) in covered or ignorable(char) or (file, char) in seen:
+                if char in covered or ignorable(char) or (file, char) in seen:
                     continue
                 seen.add((file, char))
-                line, column = _place(sources.raw.get(file, ""), char, offset)
+                line, column = _place(sources.raw.get(file, ""), char, offset())
                 problems.append(problem(
                     "print.missing_glyph", file, line, column, char=char, codepoint=f"{ord(char):04X}",
                     name=font_unicodedata.name(char, "unnamed character"), fonts=", ".join(families),

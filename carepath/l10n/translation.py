@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,8 +92,34 @@ def _leaves(data: Any, path: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
     return [(".".join(path), data)]
 
 
+# While a run of the checks holds it: units() of each language, made once (the checks read the sources, never change
+# them; five of them compare a language with the source). Keyed by the Sources object, alive for the whole run.
+_UNITS: ContextVar[dict[tuple[int, str], dict[str, Unit]] | None] = ContextVar("carepath_units", default=None)
+
+
+@contextlib.contextmanager
+def units_once() -> Iterator[None]:
+    """While held (by a run of read-only checks), units() of the same sources and language is worked out once."""
+    token = _UNITS.set({})
+    try:
+        yield
+    finally:
+        _UNITS.reset(token)
+
+
 def units(sources: Sources, tag: str) -> dict[str, Unit]:
-    """Every translatable unit a language has written, keyed by ref."""
+    """Every translatable unit a language has written, keyed by ref (not to be changed: it may be shared)."""
+    memo = _UNITS.get()
+    if memo is None:
+        return _units(sources, tag)
+    key = (id(sources), tag)
+    if key not in memo:
+        memo[key] = _units(sources, tag)
+    return memo[key]
+
+
+def _units(sources: Sources, tag: str) -> dict[str, Unit]:
+    """Every translatable unit a language has written, keyed by ref, worked out."""
     found: list[Unit] = []
     for topic, file in sources.texts.get(tag, {}).items():
         found += [
