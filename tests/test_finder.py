@@ -19,7 +19,7 @@ from test_reader import SCREENSHOTS
 
 skip_without_chromium()
 
-from playwright.sync_api import Browser, Page  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 FACTS = yaml.safe_load((ROOT / "content/services.yml").read_text(encoding="utf-8"))["services"]
 ZONE = zoneinfo.ZoneInfo(yaml.safe_load((ROOT / "content/toolkit.yml").read_text(encoding="utf-8"))["timezone"])
@@ -95,7 +95,9 @@ def test_a_language_filter_hides_the_services_that_do_not_speak_it(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{tag}-360px-finder.png"))
     page.click("#cp-finder button[type=reset]")
-    page.wait_for_function(f"document.querySelectorAll('.cp-service:not([hidden])').length == {len(PUBLISHED)}")
+    # waited for by Playwright's selector engine: a string for wait_for_function is evaluated in the page, which the
+    # page's policy (no 'unsafe-eval') refuses whenever the first look finds the filter not yet reset
+    expect(page.locator(".cp-service:not([hidden])")).to_have_count(len(PUBLISHED))
     page.fill("#cp-finder input[name=age]", "15")
     assert sorted(shown(page)) == sorted(
         s["id"] for s in PUBLISHED if s.get("ages", {}).get("min", 0) <= 15 <= s.get("ages", {}).get("max", 120))
