@@ -94,18 +94,14 @@ def _hash_tree(digest: hashlib._Hash, folder: Path, names_only: bool = False) ->
             digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
-# The generated mkdocs.yml is read once per language of every build: by libyaml where PyYAML has it (a tenth of a
-# second per language by PyYAML's Python code)
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _own_config(work: Path, tag: str) -> bytes:
     """The generated mkdocs.yml as one language's build reads it: the other languages' entries keep what the
     language switcher shows of them (name, link, site name), not their page strings (extra, description),
     which only their own builds use. Unreadable as plain YAML: the whole file, so that nothing is missed."""
     text = (work / "mkdocs.yml").read_bytes()
     try:
-        config = yaml.load(text, Loader=SAFE_LOADER)
+        # read once per language of every build: by libyaml where PyYAML has it (PyYAML's Python code: 0.15 s each)
+        config = yaml.load(text, Loader=yaml.CSafeLoader) if yaml.__with_libyaml__ else yaml.safe_load(text)
         for plugin in config["plugins"]:
             if isinstance(plugin, dict) and "i18n" in plugin:
                 for entry in plugin["i18n"]["languages"]:
