@@ -93,7 +93,8 @@ def _leaves(data: Any, path: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
 
 
 # While a run of the checks holds it: units() of each language, made once (the checks read the sources, never change
-# them; five of them compare a language with the source). Keyed by the Sources object, alive for the whole run.
+# them; the reviews and glossary checks read each language's units, and the source's again for each language).
+# Keyed by the Sources object, alive for the whole run.
 _UNITS: ContextVar[dict[tuple[int, str], dict[str, Unit]] | None] = ContextVar("carepath_units", default=None)
 
 
