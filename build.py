@@ -3,7 +3,9 @@
 
 import sys
 
-from carepath.cli import main
-
 if __name__ == "__main__":
+    # imported here, not above: the PDF and MkDocs workers start by importing this file again (multiprocessing's
+    # spawn), and need none of the command line
+    from carepath.cli import main
+
     sys.exit(main())
