@@ -261,15 +261,16 @@ def _marked_text(page: PageObject) -> dict[int, str]:
 PDFIUM_HYPHEN = "\x02"
 
 
-def text_objects(page: pdfium.PdfPage) -> Iterator[Any]:
-    """A page's text objects, in the order its content stream shows them (inside form objects too)."""
+def text_objects(page: pdfium.PdfPage, forms: bool = True) -> Iterator[Any]:
+    """A page's text objects, in the order its content stream shows them; with `forms`, those inside form objects
+    too (whose matrices are then the form's, not the page's)."""
     def walk(count: int, get: Any) -> Iterator[Any]:
         for index in range(count):
             shown = get(index)
             kind = pdfium_c.FPDFPageObj_GetType(shown)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 yield shown
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and forms:
                 yield from walk(pdfium_c.FPDFFormObj_CountObjects(shown),
                                 functools.partial(pdfium_c.FPDFFormObj_GetObject, shown))
 
@@ -1072,7 +1073,7 @@ def text_sizes(pdf: Path) -> Counter[float]:
     try:
         for page in document:
             characters = page.get_textpage()
-            for shown in text_objects(page):
+            for shown in text_objects(page, forms=False):  # a matrix of the page's own
                 pdfium_c.FPDFTextObj_GetFontSize(shown, size)
                 pdfium_c.FPDFPageObj_GetMatrix(shown, matrix)
                 printed = len("".join(object_text(shown, characters).split()))
