@@ -7,8 +7,10 @@ toolkit's folders (files, folders, links). No later stage opens a source file; t
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import stat
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -364,12 +366,51 @@ class _Builder:
         return str(node.value)
 
 
+# What parse_yaml made of each text lately, pickled: (file, tags, text) -> (file, problems). A toolkit read again
+# (`serve` after an edit, `build` after `check` in one process, a test session's many copies of the example)
+# parses only the texts that changed; unpickling is a fresh copy for the caller to change, 30 times faster than
+# parsing. The limits are part of the key (tests lower them). Oldest out first beyond PARSED_BYTES.
+PARSED_BYTES = 64 * 1024 * 1024
+_ParseKey = tuple[str, bool, str, int, int, int]
+_parsed: dict[_ParseKey, bytes] = {}
+_parsed_size = [0]
+_parsed_lock = threading.Lock()
+
+
 def parse_yaml(text: str, file: str, tags: bool = False) -> tuple[YamlFile | None, list[Problem]]:
     """Parse YAML text safely; return the file (None if unreadable) and the problems found.
 
     `tags` (mkdocs.yml): a special tag such as `!!python/name:...` or `!ENV` becomes a Tagged value, never acted
-    on, instead of a problem; what to make of it is the settings check's to say.
+    on, instead of a problem; what to make of it is the settings check's to say. A pure function of its
+    arguments, so the same text parsed before is a copy of what it gave then.
     """
+    key = (file, tags, text, MAX_VALUES, MAX_DEPTH, MAX_MARKDOWN_DEPTH)
+    with _parsed_lock:
+        stored = _parsed.get(key)
+    if stored is None:
+        stored = pickle.dumps(_parse_yaml(text, file, tags), protocol=pickle.HIGHEST_PROTOCOL)
+        _remember(key, stored)
+    parsed: tuple[YamlFile | None, list[Problem]] = pickle.loads(stored)
+    return parsed
+
+
+def _remember(key: _ParseKey, stored: bytes) -> None:
+    """Keep a parse for next time, forgetting the oldest beyond PARSED_BYTES (a text counts with its pickle)."""
+    size = len(stored) + len(key[2])
+    if size > PARSED_BYTES // 8:
+        return  # one huge file would push out everything else
+    with _parsed_lock:
+        if key in _parsed:
+            return
+        _parsed[key] = stored
+        _parsed_size[0] += size
+        while _parsed_size[0] > PARSED_BYTES:
+            old_key = next(iter(_parsed))
+            _parsed_size[0] -= len(_parsed.pop(old_key)) + len(old_key[2])
+
+
+def _parse_yaml(text: str, file: str, tags: bool) -> tuple[YamlFile | None, list[Problem]]:
+    """parse_yaml itself, every time."""
     problems: list[Problem] = []
     for number, row in enumerate(text.split("\n"), start=1):
         indent = len(row) - len(row.lstrip(" \t"))

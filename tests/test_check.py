@@ -21,11 +21,9 @@ test_the_cli_process_prints_what_the_check_in_this_process_prints pins that a ne
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import json
-import pickle
 import re
 import shutil
 import signal
@@ -33,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -43,7 +40,7 @@ import pytest
 import yaml
 from conftest import ROOT, SOURCES, cli, copy_built, copy_toolkit, fingerprint, run_build
 
-from carepath import commands, load
+from carepath import commands
 from carepath.checks.schema import load_schema, validate
 from carepath.load import Sources, load_sources
 from carepath.model import parse_phone
@@ -128,35 +125,6 @@ def apply_case(root: Path, case: Path) -> dict[str, Any]:
     return expect
 
 
-# What carepath.load.parse_yaml made of each text: (text, file name, tags) -> (file, problems).
-PARSED: dict[tuple[Any, ...], bytes] = {}  # pickled: unpickling is a copy a dozen times faster than deepcopy
-
-
-@contextlib.contextmanager
-def each_text_parsed_once() -> Iterator[None]:
-    """While it is held, carepath.load.parse_yaml parses each distinct text once per session and hands out copies.
-
-    parse_yaml is a pure function of its arguments (the text and the file's name), and parsing YAML is most of what
-    a check costs: a corpus case changes one or two of the example's 40 YAML files, and the others are parsed again
-    for nothing. Each case still loads its whole toolkit from disk; test_the_cli_process_prints_what_the_check_
-    in_this_process_prints compares what a new process prints, without this, byte for byte.
-    """
-    parse = load.parse_yaml
-
-    def parse_once(text: str, file: str, *args: Any, **kwargs: Any) -> tuple[Any, list[Any]]:
-        key = (text, file, *args, *sorted(kwargs.items()))
-        if key not in PARSED:
-            PARSED[key] = pickle.dumps(parse(text, file, *args, **kwargs))
-        parsed: tuple[Any, list[Any]] = pickle.loads(PARSED[key])
-        return parsed
-
-    load.parse_yaml = parse_once  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        load.parse_yaml = parse
-
-
 @functools.cache
 def checked_case(corpus: Path, name: str) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
     """A case of a corpus (tests/broken, tests/attacks) laid over a fresh copy of the example and checked in this
@@ -165,8 +133,7 @@ def checked_case(corpus: Path, name: str) -> tuple[dict[str, Any], subprocess.Co
     with tempfile.TemporaryDirectory(prefix=f"carepath-{name}-") as folder:
         root = copy_toolkit(Path(folder) / "toolkit")
         expect = apply_case(root, corpus / name)
-        with each_text_parsed_once():
-            return expect, check(root, *(expect.get("args") or []))
+        return expect, check(root, *(expect.get("args") or []))
 
 
 def matches(expected: dict[str, Any], got: dict[str, Any]) -> bool:
@@ -214,8 +181,7 @@ def test_the_cli_process_prints_what_the_check_in_this_process_prints(name: str,
     expect = apply_case(root, BROKEN / name)
     result = check_process(root, *(expect.get("args") or []))
     assert_case(name, expect, result)
-    with each_text_parsed_once():
-        in_process = check(root, *(expect.get("args") or []))
+    in_process = check(root, *(expect.get("args") or []))
     assert (result.stderr, result.stdout, result.returncode) == (
         in_process.stderr, in_process.stdout, in_process.returncode)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_toolkit
-from test_check import BROKEN, apply_case, each_text_parsed_once
+from test_check import BROKEN, apply_case
 
 from carepath import commands
 from carepath.problems import ToolkitError
@@ -30,11 +30,10 @@ def test_build_stops_at_the_gate_with_what_check_reports(name: str, tmp_path: Pa
     site = root / "site"
     site.mkdir()
     (site / "index.html").write_text("the last good build", encoding="utf-8")
-    with each_text_parsed_once():  # build reads the same files again: each parsed once
-        checked = commands.check(commands.CheckOptions(root))
-        assert checked.report.errors, name
-        with pytest.raises(ToolkitError) as stopped:
-            commands.build(commands.BuildOptions(root, site_dir=site, workers=1))
+    checked = commands.check(commands.CheckOptions(root))
+    assert checked.report.errors, name
+    with pytest.raises(ToolkitError) as stopped:
+        commands.build(commands.BuildOptions(root, site_dir=site, workers=1))
     assert [p.format() for p in stopped.value.report.sorted()] == [p.format() for p in checked.report.sorted()]
     assert all(p.path and p.line >= 1 and p.column >= 1 for p in checked.report.problems), name
     assert (site / "index.html").read_text(encoding="utf-8") == "the last good build"

@@ -172,3 +172,27 @@ def test_a_file_full_of_hidden_characters_is_reported_briefly(tmp_path: Path) ->
     problems = hidden_characters("a\u200b" * 600_000, "content/en/pages/x.md")
     assert len(problems) == MAX_HIDDEN_PER_FILE
     assert (problems[0].line, problems[0].column) == (1, 2)
+
+
+def test_a_text_parsed_again_is_a_fresh_copy_of_the_first_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_yaml remembers its parses (a toolkit read again parses only what changed): each caller gets its own copy,
+    and a lowered limit is a different parse, not the remembered one."""
+    text = "service:\n  name: Clinic\n  phones: ['555-0101']\n"
+    first, _ = parse_yaml(text, "memo.yml")
+    assert first is not None
+    first.data["service"]["phones"].append("555-0199")
+    first.positions.clear()
+    again, problems = parse_yaml(text, "memo.yml")
+    assert again is not None and not problems
+    assert again.data == {"service": {"name": "Clinic", "phones": ["555-0101"]}}
+    assert again.where(("service", "phones", 0)) == (3, 12)
+    monkeypatch.setattr(load, "MAX_VALUES", 3)
+    assert codes(parse_yaml(text, "memo.yml")[1]) == ["yaml.too_many_values"]
+
+
+def test_remembered_parses_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "PARSED_BYTES", 64 * 1024)
+    for index in range(400):
+        parse_yaml(f"key: value {index}\n" + "x: " + "y" * 500 + "\n", f"bound-{index}.yml")
+    assert 0 < load._parsed_size[0] <= 64 * 1024
+    assert load._parsed_size[0] == sum(len(v) + len(k[2]) for k, v in load._parsed.items())

@@ -15,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from carepath import formatting
+from carepath.compiled import CompiledTemplates
 from carepath.markup import converter, render
 from carepath.model import LocalizedToolkit, Text
 
@@ -70,6 +71,7 @@ def make_environment(folders: Sequence[Path], html: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=CompiledTemplates(),  # each build makes this environment anew: compile each template once
     )
     inline = converter({"markdown_extensions": ["attr_list"]})  # texts are inline Markdown: no block extensions
 

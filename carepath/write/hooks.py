@@ -24,6 +24,7 @@ import material
 from mkdocs.utils import get_relative_url
 from selectolax.lexbor import LexborHTMLParser
 
+from carepath.compiled import CompiledTemplates
 from carepath.markup import sanitize, undouble
 
 HTML_TAG = re.compile(r"<html lang=\"([^\"]*)\"")
@@ -193,6 +194,7 @@ def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environme
     sandboxed = jinja2.sandbox.SandboxedEnvironment(
         loader=env.loader, extensions=[type(e) for e in env.extensions.values()], autoescape=env.autoescape,
         auto_reload=env.auto_reload, undefined=env.undefined,
+        bytecode_cache=CompiledTemplates(),  # the theme's templates compiled once per process, not once per build
     )
     sandboxed.filters.update(env.filters)
     sandboxed.tests.update(env.tests)
