@@ -6,6 +6,7 @@ Shared by the load stage (a character YAML refuses) and the checks (every file's
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 import unicodedata
@@ -85,12 +86,18 @@ def hidden_problem(code: int, file: str, line: int, column: int, form: str = "")
                    form=written, note=note)
 
 
+@functools.lru_cache(maxsize=256)  # each check places its findings in the same files again (serve, tests)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """The offset where each line of `text` starts."""
+    return (0, *(match.end() for match in NEWLINE.finditer(text)))
+
+
 class Lines:
     """Turns offsets in a text into 1-based line and column numbers (lines end at '\\n' only)."""
 
     def __init__(self, text: str, first_line: int = 1) -> None:
         """Note where each line of `text` starts."""
-        self.starts = [0, *(match.end() for match in NEWLINE.finditer(text))]
+        self.starts = _line_starts(text)
         self.first_line = first_line
 
     def at(self, offset: int) -> tuple[int, int]:

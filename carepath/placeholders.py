@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Mapping
@@ -62,6 +63,7 @@ def _read_field(text: str, offset: int) -> Field:
     return Field(text, offset, name or "", conversion, spec or "")
 
 
+@functools.lru_cache(maxsize=65536)  # every check reads every text again (serve, build after check): read once
 def scan(template: str) -> Scan:
     """Read `template` the way str.format does (a field runs to its matching '}'), never failing.
 

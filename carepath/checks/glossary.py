@@ -11,7 +11,6 @@ prefix (وخط، بخط) still counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -82,17 +81,17 @@ def check_glossary_consistency(sources: Sources, run: Run) -> list[Problem]:
             translated = own.get(ref)
             if translated is None:
                 continue
-            for term in _missing(_text(unit.value), _text(translated.value), glossary):
+            for term in _missing(_text(unit.value), _text(translated.value), tuple(glossary)):
                 problems.append(problem("glossary.inconsistent", *_where(sources, tag, translated), term=term.term,
                                         use=term.use, piece=ref, tag=tag))
     return problems
 
 
-def _missing(source: str, translation: str, glossary: list[Term]) -> Iterator[Term]:
+@lru_cache(maxsize=16384)  # the same pieces are compared again in every check of a process (serve, tests)
+def _missing(source: str, translation: str, glossary: tuple[Term, ...]) -> tuple[Term, ...]:
     """The glossary terms the source text has and the translation does not say in any of their forms."""
-    for term in glossary:
-        if _source_pattern(term.term).search(source) and not _form_pattern(term.forms).search(translation):
-            yield term
+    return tuple(term for term in glossary
+                 if _source_pattern(term.term).search(source) and not _form_pattern(term.forms).search(translation))
 
 
 def _where(sources: Sources, tag: str, unit: Unit) -> tuple[str, int, int]:

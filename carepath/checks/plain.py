@@ -147,9 +147,10 @@ def syllable_table(words: set[str]) -> dict[str, int]:
 _COUNTED: dict[str, int] = {}  # syllables of the words met so far, by word: the dictionary never changes
 
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=16384)  # the same sentences are scored again in every check of a process (serve, tests)
+def _words(text: str) -> tuple[str, ...]:
     """A text's words, lower case, apostrophes kept (don't) and hyphens splitting (step-free: two words)."""
-    return [w.strip("'’").lower() for w in WORD.findall(text.replace("-", " ")) if w.strip("'’")]
+    return tuple(w.strip("'’").lower() for w in WORD.findall(text.replace("-", " ")) if w.strip("'’"))
 
 
 def grade(sentences: list[str], table: dict[str, int]) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,6 +61,19 @@ def review_text(toolkit: LocalizedToolkit, file: str) -> Text | None:
     return toolkit.ui("review.dates", date=last, next=due) if due else toolkit.ui("review.last", date=last)
 
 
+_converters = threading.local()  # a Markdown converter is not safe to share between threads (serve builds in one)
+
+
+@functools.lru_cache(maxsize=16384)
+def inline_html(value: str) -> Markup:
+    """A writer's text (inline Markdown: no block extensions) as HTML, converted once per process: the same texts
+    come back in every document of a language, and in every build `serve` or a test session runs."""
+    inline = getattr(_converters, "inline", None)
+    if inline is None:
+        inline = _converters.inline = converter({"markdown_extensions": ["attr_list"]})
+    return Markup(render(inline, value).removeprefix("<p>").removesuffix("</p>"))
+
+
 def make_environment(folders: Sequence[Path], html: bool) -> Environment:
     """An environment for templates in `folders` (a template in the first that has it: the toolkit's, then
     carepath's); `html` for HTML output, else Markdown output."""
@@ -73,13 +87,6 @@ def make_environment(folders: Sequence[Path], html: bool) -> Environment:
         keep_trailing_newline=True,
         bytecode_cache=CompiledTemplates(),  # each build makes this environment anew: compile each template once
     )
-    inline = converter({"markdown_extensions": ["attr_list"]})  # texts are inline Markdown: no block extensions
-
-    @functools.cache
-    def inline_html(value: str) -> Markup:
-        """One text converted once per environment: the same texts come back in every document of a language."""
-        return Markup(render(inline, value).removeprefix("<p>").removesuffix("</p>"))
-
     def render_value(value: Any) -> str | Markup:
         """Writers' text is inline Markdown: HTML output converts it, Markdown output keeps it."""
         return inline_html(str(value)) if html else str(value)
