@@ -133,7 +133,8 @@ REPEATED = {f"{prefix}index.html" for prefix in LOCALES.values()}
 def audit_page(browser: Browser, host: StaticHost, relative: str, axe_source: str) -> PageAudit:
     """Visit a page as a first-time reader and check it; visit it again if it is one of REPEATED."""
     result = PageAudit(relative, locale_of(relative))
-    context = new_context(browser)
+    viewports = (DESKTOP, PHONE) if result.locale in DESKTOP_AUDITED else (PHONE,)
+    context = new_context(browser, viewports[0])  # laid out once at the first width audited, not also at another
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -147,7 +148,7 @@ def audit_page(browser: Browser, host: StaticHost, relative: str, axe_source: st
     result.failed = [f"{s.status} {s.path}" for s in first if s.status >= 400]
 
     seen = set()
-    for viewport in (DESKTOP, PHONE) if result.locale in DESKTOP_AUDITED else (PHONE,):
+    for viewport in viewports:
         page.set_viewport_size(viewport)
         skip = DESKTOP_AUDITED[result.locale] if viewport is DESKTOP else ()
         for violation in run_axe(page, axe_source, skip):
