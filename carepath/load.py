@@ -31,6 +31,8 @@ Positions = dict[tuple[str | int, ...], tuple[int, int]]
 NEUTRAL_FILES = ("toolkit", "signs", "steps", "pathways", "services")
 TEXT_FILES = ("toolkit", "signs", "steps", "pathways", "services")
 SETTINGS_FILE = "mkdocs.yml"
+# carepath's own folder in a toolkit: the build lock and, by default, the caches. Never part of the repository.
+OWN_FOLDER = ".carepath"
 # Kept by carepath in each language's folder: the version of the source text each translation was made from.
 RECORDS_FILE = "translated-from.yml"
 REVIEWS_FILE = "reviewed.yml"  # content/<tag>/: each unit's reviews, by role (`carepath review`)
@@ -141,6 +143,8 @@ class Sources:
     # mkdocs.yml's extra_files, each read (bytes) or why it could not be (a message fragment), by name.
     extra_files: dict[str, bytes | str] = field(default_factory=dict)
     published: YamlFile | None = None  # content/published.yml: what the published site had
+    # Files under .carepath/ that the toolkit's git repository tracks: caches a build would publish as they are.
+    tracked_own: list[str] = field(default_factory=list)
 
     def page_names(self, tag: str) -> list[str]:
         """The free pages written in language `tag` (content/<tag>/pages/*.md), whether or not they could be read."""
@@ -592,7 +596,49 @@ def load_sources(root: Path) -> tuple[Sources, list[Problem]]:
     if sources.entries.get(OVERRIDES_FILE, Entry("", "")).kind == FILE:
         sources.override_records, found = read_yaml(root / OVERRIDES_FILE, root, raw=raw)
         problems.extend(found)
+    sources.tracked_own = tracked_own_files(root)
     return sources, problems
+
+
+def _git_index(root: Path) -> tuple[Path, str] | None:
+    """The index file of the git work tree holding `root` (its .git folder, or the folder a .git file names), and
+    `root`'s path inside the work tree ('' at its top, else ending in '/'); None outside a repository."""
+    start = root.resolve()
+    for folder in (start, *start.parents):
+        marker = folder / ".git"
+        if marker.is_dir():
+            git_dir = marker
+        elif marker.is_file():  # a linked work tree or a submodule: "gitdir: <path>"
+            line = marker.read_text(encoding="utf-8", errors="replace").strip()
+            if not line.startswith("gitdir:"):
+                return None
+            git_dir = (folder / line[len("gitdir:"):].strip()).resolve()
+        else:
+            continue
+        inside = start.relative_to(folder).as_posix()
+        return git_dir / "index", "" if inside == "." else inside + "/"
+    return None
+
+
+def tracked_own_files(root: Path) -> list[str]:
+    """The files under the toolkit's .carepath/ that its git repository tracks, by path from the toolkit's folder.
+
+    .carepath/ holds the build's caches (CAREPATH_CACHE_DIR aside): PDFs, print documents and language parts are
+    published as they are when their key matches, so a cache file committed by a pull request would reach the site
+    and the handouts unchecked. Read from the repository's index (dulwich), never from the files themselves.
+    """
+    found = _git_index(root)
+    if found is None or not found[0].is_file():
+        return []
+    index_file, prefix = found
+    try:
+        from dulwich.index import Index
+
+        paths = [path.decode("utf-8", "replace") for path in Index(str(index_file)).paths()]
+    except Exception:  # an index dulwich cannot read (a newer format): nothing to say about it
+        return []
+    own = f"{prefix}{OWN_FOLDER}/"
+    return sorted(path[len(prefix):] for path in paths if path.startswith(own))
 
 
 def _read_extra_file(root: Path, name: str) -> bytes | str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,39 @@ def test_a_page_with_windows_line_endings_checks_clean(tmp_path: Path) -> None:
     apply_case(root, BROKEN / "page-crlf")
     assert any(b"\r\n" in p.read_bytes() for p in (BROKEN / "page-crlf").rglob("*.md"))
     assert not commands.check(commands.CheckOptions(root)).report.errors
+
+
+def git(folder: Path, *args: str) -> None:
+    """Run git in `folder` (no user configuration needed: nothing is committed)."""
+    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("inside", ["", "toolkits/riverside/"])
+def test_a_repository_that_tracks_carepaths_caches_is_refused(inside: str, tmp_path: Path) -> None:
+    """A cache file a pull request commits (a PDF whose key matches) would be published as it is: check and build
+    refuse the checkout, naming the file and how to take it out; untracked cache files are the build's own."""
+    repository = tmp_path / "repository"
+    root = copy_toolkit(repository / inside)
+    git(repository, "init", "-q")
+    cache = root / ".carepath" / "cache" / "pdf"
+    cache.mkdir(parents=True)
+    for name in ("0" * 64, "f" * 64):
+        (cache / f"{name}.pdf").write_bytes(b"%PDF-1.7\n% not made from the toolkit\n")
+    (cache / "untracked.pdf").write_bytes(b"%PDF-1.7\n")
+    git(repository, "add", "-f", *(f"{inside}.carepath/cache/pdf/{name * 64}.pdf" for name in "0f"))
+    checked = commands.check(commands.CheckOptions(root))
+    lines = [p.format() for p in checked.report.sorted()]
+    first = f".carepath/cache/pdf/{'0' * 64}.pdf"
+    assert [line.split("\n")[0] for line in lines if "carepath's own files" in line] == [
+        f"{first}:1:1: error: 2 of carepath's own files ({first} and 1 more) are part of the repository: .carepath/ "
+        "holds the build's caches, whose PDFs, print documents and pages a build publishes as they are, so a committed "
+        "one would reach the site and the handouts without being made from the toolkit"], lines
+    assert any("git rm -r --cached .carepath" in p.fix for p in checked.report.problems)
+    site = root / "site"
+    with pytest.raises(ToolkitError) as stopped:
+        commands.build(commands.BuildOptions(root, site_dir=site, workers=1))
+    assert [p.format() for p in stopped.value.report.sorted()] == lines
+    assert not site.exists()
+    git(repository, "rm", "-r", "-q", "--cached", f"{inside}.carepath")  # the fix the message gives
+    again = commands.check(commands.CheckOptions(root)).report.problems
+    assert not [p for p in again if p.code == "path.tracked_cache"]

@@ -18,7 +18,7 @@ from carepath.checks.glossary import check_glossary_consistency
 from carepath.checks.glyphs import check_glyphs
 from carepath.checks.markdown import check_markdown
 from carepath.checks.overrides import check_overrides
-from carepath.checks.paths import check_links, check_pages_folders
+from carepath.checks.paths import check_links, check_pages_folders, check_tracked_cache
 from carepath.checks.placeholders import check_placeholders
 from carepath.checks.plain import check_plain_language
 from carepath.checks.published import check_changelog, check_published
@@ -53,6 +53,7 @@ CHECKS: tuple[Check, ...] = (
     check_glossary_consistency,
     check_sources,
     check_links,
+    check_tracked_cache,
     check_pages_folders,
     check_placeholders,
     check_settings,

@@ -32,6 +32,15 @@ def check_links(sources: Sources, run: Run) -> list[Problem]:
     return [_link_problem(entry) for entry in sources.entries.values() if entry.kind == LINK]
 
 
+def check_tracked_cache(sources: Sources, run: Run) -> list[Problem]:
+    """None of carepath's own files (.carepath/: the caches a build trusts) is part of the toolkit's repository."""
+    tracked = sources.tracked_own
+    if not tracked:
+        return []
+    more = f" and {len(tracked) - 1} more" if len(tracked) > 1 else ""
+    return [problem("path.tracked_cache", tracked[0], 1, 1, count=len(tracked), first=tracked[0], more=more)]
+
+
 def reserved_page_names() -> dict[str, str]:
     """Page names taken by the site itself (case-folded), each with what takes it, as words."""
     names = {name.casefold(): fragment("reserved.page", name=name) for name in RESERVED_PAGES}
