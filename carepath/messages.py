@@ -110,7 +110,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "yaml.too_many_values": (E, "this file holds more than {limit} keys and values, far more than any toolkit file needs", "remove what does not belong in this file: a toolkit's files hold a few thousand keys and values at most"),
     "yaml.complex_key": (E, "this key is {kind}; a key must be plain text, such as 'phone'", "write the key as plain text before the ':' (not a list, a group of fields, or a '*' alias to one)"),
     "md.too_deep": (E, "this is nested {depth} levels deep (lists, quotes, indented blocks or HTML elements inside each other); the limit is {limit}", "use fewer levels: end the inner list or quote and go on in a new paragraph, and close the HTML elements you open"),
-    "path.tracked_cache": (E, "{count} of carepath's own files ({first}{more}) are part of the repository: .carepath/ holds the build's caches, whose PDFs, print documents and pages a build publishes as they are, so a committed one would reach the site and the handouts without being made from the toolkit", "take the folder out of the repository and keep the files: git rm -r --cached .carepath, then commit (the .gitignore carepath init writes leaves .carepath/ out)"),
+    "path.tracked_cache": (E, "{what} part of the repository: .carepath/ holds the build's caches, whose PDFs, print documents and pages a build publishes as they are, so a committed one would reach the site and the handouts without being made from the toolkit", "take the folder out of the repository and keep the files: git rm -r --cached .carepath, then commit (the .gitignore carepath init writes leaves .carepath/ out)"),
     "path.symlink": (E, "{what} is a symbolic link (to {target}); carepath never follows links, so that no other file of the repository, such as .git/config or .env, can be read or published", "replace the link by the file itself"),
     "page.reserved_name": (E, "the page name '{name}' is taken by {what} in every language", "rename the page (e.g. {name}-extra.md) and update pages: in content/toolkit.yml"),
     "asset.not_allowed": (E, "'{name}' would be published with the pages, but only images (.png, .jpg, .jpeg, .gif, .webp, .avif) and PDF files may be{why}", "{hint}"),
@@ -231,6 +231,8 @@ FRAGMENTS: dict[str, str] = {
     "or": " or ",
     "symlink.file": "this file",
     "symlink.folder": "this folder",
+    "tracked.one": "carepath's own file {first} is",
+    "tracked.many": "{count} of carepath's own files ({first} and {more} more) are",
     "symlink.link": "'{href}'",
     # limits, links and files beside the pages
     "key.mapping": "a group of fields",

@@ -80,6 +80,13 @@ def test_a_repository_that_tracks_carepaths_caches_is_refused(inside: str, tmp_p
         commands.build(commands.BuildOptions(root, site_dir=site, workers=1))
     assert [p.format() for p in stopped.value.report.sorted()] == lines
     assert not site.exists()
+    git(repository, "rm", "-q", "--cached", f"{inside}{first}")
+    one = [p.format().split("\n")[0] for p in commands.check(commands.CheckOptions(root)).report.problems
+           if p.code == "path.tracked_cache"]
+    assert one == [f".carepath/cache/pdf/{'f' * 64}.pdf:1:1: error: carepath's own file .carepath/cache/pdf/{'f' * 64}"
+                   ".pdf is part of the repository: .carepath/ holds the build's caches, whose PDFs, print documents "
+                   "and pages a build publishes as they are, so a committed one would reach the site and the handouts "
+                   "without being made from the toolkit"]
     git(repository, "rm", "-r", "-q", "--cached", f"{inside}.carepath")  # the fix the message gives
     again = commands.check(commands.CheckOptions(root)).report.problems
     assert not [p for p in again if p.code == "path.tracked_cache"]

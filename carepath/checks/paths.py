@@ -37,8 +37,9 @@ def check_tracked_cache(sources: Sources, run: Run) -> list[Problem]:
     tracked = sources.tracked_own
     if not tracked:
         return []
-    more = f" and {len(tracked) - 1} more" if len(tracked) > 1 else ""
-    return [problem("path.tracked_cache", tracked[0], 1, 1, count=len(tracked), first=tracked[0], more=more)]
+    what = (fragment("tracked.one", first=tracked[0]) if len(tracked) == 1 else
+            fragment("tracked.many", count=len(tracked), first=tracked[0], more=len(tracked) - 1))
+    return [problem("path.tracked_cache", tracked[0], 1, 1, what=what)]
 
 
 def reserved_page_names() -> dict[str, str]:
