@@ -609,7 +609,8 @@ def _git_index(root: Path) -> tuple[Path, str] | None:
         if marker.is_dir():
             git_dir = marker
         elif marker.is_file():  # a linked work tree or a submodule: "gitdir: <path>"
-            line = marker.read_text(encoding="utf-8", errors="replace").strip()
+            with marker.open("rb") as handle:  # one short line; never more than a page of it
+                line = (handle.read(4096).decode("utf-8", "replace").strip().splitlines() or [""])[0]
             if not line.startswith("gitdir:"):
                 return None
             git_dir = (folder / line[len("gitdir:"):].strip()).resolve()
