@@ -9,6 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+# lunr.js languages Material ships stemmers for; others search without stemming.
+LUNR_LANGUAGES = frozenset(
+    "ar da de du el es fi fr he hi hu hy it ja jp kn ko nl no pt ro ru sa sv ta te th tr vi zh".split()
+)
+
 # Each structured topic's web page, and the topics that have a printable handout.
 TOPIC_FILES = {"signs": "signs", "steps": "first-support", "pathways": "referral", "services": "services"}
 HANDOUTS = ("signs", "steps", "pathways")

@@ -22,6 +22,7 @@ from carepath.layout import (
     CHANGELOG_PAGE,
     HANDOUTS,
     HOME_PAGE,
+    LUNR_LANGUAGES,
     PAPERS,
     PRINT_KIT_PAGE,
     STATUS_PAGE,
@@ -42,10 +43,6 @@ from carepath.settings import DEFAULT_COLOUR, colour_ok, mix
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 HOOKS = Path(__file__).parents[1] / "write" / "hooks.py"
 STYLESHEET = "assets/stylesheets/carepath.css"
-# lunr.js languages Material ships stemmers for; others search without stemming.
-LUNR_LANGUAGES = set(
-    "ar da de du el es fi fr he hi hu hy it ja jp kn ko nl no pt ro ru sa sv ta te th tr vi zh".split()
-)
 
 
 @dataclass

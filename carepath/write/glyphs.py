@@ -9,7 +9,7 @@ import re
 from urllib.parse import urljoin
 
 from carepath.fonts import font_coverage, ignorable
-from carepath.render.print_kit import PrintJob
+from carepath.render.jobs import PrintJob
 from carepath.write import fetch
 from carepath.write.fetch import ResourceRefused
 

@@ -21,16 +21,19 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from jinja2.exceptions import SecurityError
 
-from carepath.model import Model
-from carepath.render.site import LUNR_LANGUAGES
+from carepath.layout import LUNR_LANGUAGES
 from carepath.versions import carepath_digest, package_versions
 from carepath.write import WriteFailed
 from carepath.write.hooks import UnsafePage, headers_file
 from carepath.write.lock import die_with
+
+if TYPE_CHECKING:  # the model is the main process's: the MkDocs workers import this module, not it
+    from carepath.model import Model
 
 PART_SITE = "site"  # in a language part: the files it publishes
 HEADERS_FILE = "_headers"  # the HTTP headers of every page, for hosts that read it (Netlify, Cloudflare Pages)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urljoin
 
 from carepath.files import write_whole
-from carepath.render.print_kit import PrintJob
+from carepath.render.jobs import PrintJob
 from carepath.write import WriteFailed
 from carepath.write.lock import die_with
 

@@ -10,13 +10,16 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from jinja2.exceptions import SecurityError
 
-from carepath.render.site import SiteSources
 from carepath.write import WriteFailed
 from carepath.write.hooks import UnsafePage
+
+if TYPE_CHECKING:  # made by the render stage; the MkDocs workers import this module, not the renderer
+    from carepath.render.site import SiteSources
 
 # What MkDocs logs just before it re-raises an error it met on one page.
 PAGE_ERROR = re.compile(r"^Error (?:reading|building) page '(.+?)'")
