@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from types import CodeType
-from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
@@ -73,8 +72,3 @@ class CompiledTemplates(BytecodeCache):
         """Where a bucket's code is kept: its environment's compile settings, its template's name, its source."""
         return compile_settings(bucket.environment), bucket.key, str(bucket.checksum)
 
-
-def keep_compiled(environment: Any) -> Any:
-    """The environment, with its compiled templates kept for the next environment like it in this process."""
-    environment.bytecode_cache = CompiledTemplates()
-    return environment
