@@ -7,7 +7,6 @@ import difflib
 import importlib.metadata
 import json
 import multiprocessing
-import os
 import re
 import shutil
 import tempfile
@@ -24,6 +23,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 
 from carepath.checks import run_checks
 from carepath.exchange.directory import Proposal
+from carepath.files import OWN_FOLDER, cache_folder
 from carepath.l10n.review import ReviewStatus, add_review_counts, review_status
 from carepath.l10n.translation import LocaleStatus, all_status, outdated_keys
 from carepath.layers import Layers, toolkit_layers
@@ -241,7 +241,7 @@ def build(options: BuildOptions, progress: Progress = lambda _: None, pool: Exec
     A problem of the toolkit raises ToolkitError; any other error BuildFailed, naming the stage and its input.
     """
     site_dir = (options.site_dir or options.root / "site").resolve()
-    with build_lock(options.root / ".carepath", options.wait, progress):
+    with build_lock(options.root / OWN_FOLDER, options.wait, progress):
         recover(site_dir)  # a publish cut short between its two renames: the previous site comes back first
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         prefix = f".{site_dir.name}."
@@ -417,11 +417,6 @@ def language_stamps(root: Path) -> dict[str, tuple[tuple[str, int, int], ...]]:
     return stamps
 
 
-def cache_folder(root: Path) -> Path:
-    """Where builds of a toolkit keep what they may reuse (PDFs, the pages of each language): CAREPATH_CACHE_DIR."""
-    return Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache")
-
-
 def serve(
     options: ServeOptions, progress: Progress = lambda _: None,
     built: Callable[[Outcome], None] = lambda _: None, ready: Callable[[str], None] = lambda _: None,
@@ -440,7 +435,7 @@ def serve(
     from carepath.write.preview import PreviewServer, problems_page
 
     root = options.root
-    with build_lock(root / ".carepath", options.wait, progress):
+    with build_lock(root / OWN_FOLDER, options.wait, progress):
         recover(root / "site")  # a build cut short while publishing: put site/ back before anything else
     temp = Path(tempfile.gettempdir())
     remove_stale(temp, SERVE_PREFIX)

@@ -24,6 +24,8 @@ ASSET_KINDS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".
                ".pdf": "pdf"}
 # Folders of the built site that carepath and the theme write; pages and asset folders may not take their names.
 SITE_FOLDERS = ("assets", "search", "print")
+# carepath's own folder in a toolkit: the build lock and, by default, the caches. Never part of the repository.
+OWN_FOLDER = ".carepath"
 MAX_FILE_BYTES = 2_000_000  # a YAML or Markdown file; a real one is under 200 KB (checked before it is read)
 HEAD_BYTES = 64  # enough for every signature below (an AVIF file names its brand within its first box)
 MARKUP_START = re.compile(rb"\A(\xef\xbb\xbf)?\s*<", re.S)
@@ -243,3 +245,9 @@ def write_whole(target: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def cache_folder(root: Path) -> Path:
+    """Where builds of a toolkit keep what they may reuse (PDFs, print documents, the pages of each language):
+    CAREPATH_CACHE_DIR, else .carepath/cache/ in the toolkit's folder."""
+    return Path(os.environ.get("CAREPATH_CACHE_DIR") or root / OWN_FOLDER / "cache")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from carepath.files import FILE, MAX_FILE_BYTES, Entry, entry_at, inside, linked, locate, walk
+from carepath.files import FILE, MAX_FILE_BYTES, OWN_FOLDER, Entry, entry_at, inside, linked, locate, walk
 from carepath.layers import OVERRIDABLE, OVERRIDES_FILE, file_version, toolkit_layers
 from carepath.lines import Lines, hidden_problem
 from carepath.messages import fragment, problem
@@ -31,8 +31,6 @@ Positions = dict[tuple[str | int, ...], tuple[int, int]]
 NEUTRAL_FILES = ("toolkit", "signs", "steps", "pathways", "services")
 TEXT_FILES = ("toolkit", "signs", "steps", "pathways", "services")
 SETTINGS_FILE = "mkdocs.yml"
-# carepath's own folder in a toolkit: the build lock and, by default, the caches. Never part of the repository.
-OWN_FOLDER = ".carepath"
 # Kept by carepath in each language's folder: the version of the source text each translation was made from.
 RECORDS_FILE = "translated-from.yml"
 REVIEWS_FILE = "reviewed.yml"  # content/<tag>/: each unit's reviews, by role (`carepath review`)

@@ -36,7 +36,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from carepath import formatting
-from carepath.files import publishable, write_whole
+from carepath.files import cache_folder, publishable, write_whole
 from carepath.fonts import (
     FAMILY_NAME,
     FontCatalog,
@@ -161,7 +161,7 @@ FONT_DIGESTS = "font-digests.json"  # sha256 of font files, by what identifies a
 
 def default_memo_folder(root: Path) -> Path:
     """Where render_print keeps its memo: beside the PDF cache (CAREPATH_CACHE_DIR, else .carepath/cache/)."""
-    return Path(os.environ.get("CAREPATH_CACHE_DIR") or root / ".carepath" / "cache") / "print"
+    return cache_folder(root) / "print"
 
 
 @functools.cache
