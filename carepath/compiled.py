@@ -16,7 +16,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 
 MAX_TEMPLATES = 2000  # compiled templates kept (carepath's and the theme's are about 100); oldest out first
 
-# (environment's compile settings, template name, sha1 of its source) -> compiled code
+# (environment's compile settings, Jinja's key of the template's name and file, its source's checksum) -> code
 _compiled: dict[tuple[str, str, str], CodeType] = {}
 _lock = threading.Lock()
 
@@ -71,4 +71,3 @@ class CompiledTemplates(BytecodeCache):
     def _key(bucket: Bucket) -> tuple[str, str, str]:
         """Where a bucket's code is kept: its environment's compile settings, its template's name, its source."""
         return compile_settings(bucket.environment), bucket.key, str(bucket.checksum)
-
